@@ -1,0 +1,1 @@
+"""Self-checker for the Hechuan talent measures (standard library only)."""
