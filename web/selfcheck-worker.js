@@ -1,0 +1,88 @@
+// Module worker: loads Pyodide (self-hosted) and the checker wheel, then answers JSON requests.
+// Everything stays inside this worker: no network request carries an answer.
+//
+// Messages in:  {type: "init", pyodideURL, wheelURL, lockInfo}  (URLs absolute)
+//               {type: "check", id, request}                    (request: JSON string)
+//               {type: "bare", pyodideURL}                      (benchmark: plain loadPyodide)
+// Messages out: {type: "stage", stage}   stages: runtime, python, checker
+//               {type: "ready", ms}      {type: "result", id, response}
+//               {type: "error", stage, message, id?}
+
+let checker = null; // Promise of the long-lived handle_json PyProxy
+
+function post(message) {
+  self.postMessage(message);
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function boot({ pyodideURL, wheelURL, lockInfo }) {
+  const started = performance.now();
+  let stage = "runtime";
+  post({ type: "stage", stage });
+  try {
+    // The wheel downloads while the runtime boots.
+    const wheel = fetchBytes(wheelURL);
+    wheel.catch(() => {}); // reported below, once awaited
+    const { loadPyodide } = await import(new URL("pyodide.mjs", pyodideURL).href);
+    stage = "python";
+    post({ type: "stage", stage });
+    const pyodide = await loadPyodide({
+      indexURL: pyodideURL,
+      // The shipped lock's info and no packages: nothing is fetched for it, and any
+      // accidental package load fails here instead of reaching for a CDN.
+      lockFileContents: { info: lockInfo, packages: {} },
+      packageBaseUrl: pyodideURL,
+    });
+    stage = "checker";
+    post({ type: "stage", stage });
+    const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+    pyodide.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
+    pyodide.runPython("import importlib; importlib.invalidate_caches()");
+    const api = pyodide.pyimport("checker.api");
+    const handle = api.handle_json;
+    api.destroy();
+    post({ type: "ready", ms: performance.now() - started });
+    return handle;
+  } catch (error) {
+    post({ type: "error", stage, message: String(error && error.message || error) });
+    throw error;
+  }
+}
+
+async function bare({ pyodideURL }) {
+  const started = performance.now();
+  try {
+    const { loadPyodide } = await import(new URL("pyodide.mjs", pyodideURL).href);
+    await loadPyodide({ indexURL: pyodideURL });
+    post({ type: "ready", ms: performance.now() - started });
+  } catch (error) {
+    post({ type: "error", stage: "bare", message: String(error && error.message || error) });
+  }
+}
+
+self.addEventListener("message", async (event) => {
+  const message = event.data || {};
+  if (message.type === "init" && !checker) {
+    checker = boot(message);
+    checker.catch(() => {}); // already reported
+  } else if (message.type === "bare") {
+    bare(message);
+  } else if (message.type === "check") {
+    let handle;
+    try {
+      handle = await checker;
+    } catch {
+      return; // the boot error was already reported
+    }
+    try {
+      post({ type: "result", id: message.id, response: handle(message.request) });
+    } catch (error) {
+      post({ type: "error", stage: "run", id: message.id, message: String(error && error.message || error) });
+    }
+  }
+});
