@@ -1,0 +1,50 @@
+"""`python -m site_builder build` builds everything into site/; `... serve` serves the built site."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m site_builder")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="generate pages and run mkdocs build --strict")
+    build.add_argument("--site-dir", type=Path, default=None, help="output (default: site/)")
+    serve = commands.add_parser("serve", help="serve the built site")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--root", type=Path, default=Path("site"), help="built site (default: site/)")
+    args = parser.parse_args(argv)
+
+    if args.command == "build":
+        from site_builder.build import BuildError, build_site
+
+        try:
+            timings = build_site(args.site_dir)
+        except BuildError as error:
+            print(f"build failed: {error}", file=sys.stderr)
+            return 1
+        print(f"built in {timings['total']:.1f} s")
+        return 0
+
+    from site_builder.server import make_server
+
+    try:
+        server = make_server(args.root, args.host, args.port)
+    except (FileNotFoundError, OSError) as error:
+        print(f"cannot serve: {error}", file=sys.stderr)
+        return 1
+    print(f"serving {args.root} at http://{args.host}:{server.server_port}/  (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Generated pages: each generator returns the pages it makes; the build adds them to the site.
+
+A generator is a function of no arguments returning an iterable of `GeneratedPage(src_uri,
+markdown)`, where `src_uri` is the page's path as if it lived in `docs/` (e.g. "education.md" →
+/education/). Register it by appending to `PAGE_GENERATORS`; nothing else is needed. Pages never
+land in `docs/`: the MkDocs hook in `site_builder/hooks.py` hands them to MkDocs in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+import jinja2
+
+from checker.citation import MEASURES
+from site_builder.text import load_measure
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str  # path as if under docs/, e.g. "education.md" or "guide/tiers.md"
+    markdown: str
+
+
+PageGenerator = Callable[[], Iterable[GeneratedPage]]
+
+
+@lru_cache(maxsize=None)
+def templates() -> jinja2.Environment:
+    """Jinja2 environment for the Markdown templates under site_builder/templates/."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # the official text goes into HTML blocks
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def measure_text_pages() -> Iterable[GeneratedPage]:
+    """The complete text of each measure at /education/ and /health/."""
+    template = templates().get_template("measure.md.j2")
+    for measure_id in MEASURES:
+        yield GeneratedPage(f"{measure_id}.md", template.render(measure=load_measure(measure_id)))
+
+
+# Every page generator of the site, in nav order where the nav is automatic.
+PAGE_GENERATORS: list[PageGenerator] = [
+    measure_text_pages,
+]
+
+
+def generate_pages() -> list[GeneratedPage]:
+    pages = [page for generator in PAGE_GENERATORS for page in generator()]
+    seen: set[str] = set()
+    for page in pages:
+        if page.src_uri in seen:
+            raise ValueError(f"two generators make {page.src_uri}")
+        seen.add(page.src_uri)
+    return pages
