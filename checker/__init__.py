@@ -1,1 +1,20 @@
-"""Self-checker for the Hechuan talent measures (standard library only)."""
+"""Self-checker for the Hechuan talent measures (standard library only).
+
+`evaluate(profile)` says which tier and programme of a measure a person may qualify for, why
+(criterion by criterion, each cited), and what they would receive. See README.md.
+"""
+
+from checker.citation import Citation
+from checker.errors import ValidationError
+from checker.questions import questions
+
+__all__ = ["Citation", "Result", "ValidationError", "evaluate", "questions"]
+
+
+def __getattr__(name):
+    # The engine is imported lazily so that `checker.questions()` stays cheap for the form.
+    if name in ("evaluate", "Result"):
+        from checker import engine
+
+        return getattr(engine, name)
+    raise AttributeError(name)

@@ -1,0 +1,99 @@
+"""Validate a profile (flat {question id: answer}) against the questions; list every bad field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from checker.errors import ValidationError
+from checker.questions import by_id
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_TEXT = 200
+
+
+def parse_date(value, field: str, errors: list) -> dt.date | None:
+    if not isinstance(value, str) or not _DATE.match(value):
+        errors.append({"field": field, "message": f"应为 YYYY-MM-DD 格式的日期，收到 {value!r}"})
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        errors.append({"field": field, "message": f"不存在的日期：{value}"})
+        return None
+
+
+def _check(q: dict, value, errors: list):
+    """Return the normalised answer, or append an error. None means not answered."""
+    field, kind = q["id"], q["type"]
+    allowed = [c["value"] for c in q.get("choices", [])]
+    if kind == "choice":
+        if not isinstance(value, str) or value not in allowed:
+            errors.append({"field": field, "message": f"应为以下之一：{', '.join(allowed)}；收到 {value!r}"})
+            return None
+        return value
+    if kind == "multi":
+        if not isinstance(value, list):
+            errors.append({"field": field, "message": "应为取值列表（多选）"})
+            return None
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or item not in allowed:
+                errors.append({"field": f"{field}[{i}]", "message": f"应为以下之一：{', '.join(allowed)}；收到 {item!r}"})
+            elif item in value[:i]:
+                errors.append({"field": f"{field}[{i}]", "message": f"重复的取值：{item}"})
+        return sorted(set(value), key=lambda v: allowed.index(v) if v in allowed else -1)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            errors.append({"field": field, "message": f"应为 true 或 false，收到 {value!r}"})
+            return None
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            errors.append({"field": field, "message": f"应为整数，收到 {value!r}"})
+            return None
+        low, high = q.get("min"), q.get("max")
+        if (low is not None and value < low) or (high is not None and value > high):
+            errors.append({"field": field, "message": f"应在 {low} 到 {high} 之间，收到 {value}"})
+            return None
+        return value
+    if kind == "date":
+        return parse_date(value, field, errors)
+    if kind == "text":
+        if not isinstance(value, str):
+            errors.append({"field": field, "message": f"应为文字，收到 {value!r}"})
+            return None
+        if len(value) > MAX_TEXT:
+            errors.append({"field": field, "message": f"过长（最多 {MAX_TEXT} 个字符）"})
+            return None
+        return value.strip() or None
+    raise AssertionError(f"unknown question type {kind}")  # the data is checked by tests
+
+
+def validate(profile, as_of: dt.date) -> dict:
+    """Return {question id: normalised answer} for answered questions, or raise ValidationError.
+
+    Unknown fields are rejected. Answers to questions the form would not show (their show_if
+    does not hold) are accepted and then ignored by the rules, as the form ignores them.
+    """
+    if not isinstance(profile, dict):
+        raise ValidationError([{"field": "profile", "message": "应为 JSON 对象 {问题编号: 回答}"}])
+    questions, errors, clean = by_id(), [], {}
+    for key, value in profile.items():
+        if not isinstance(key, str) or key not in questions:
+            errors.append({"field": str(key), "message": "未知字段（不是自测问题的编号）"})
+            continue
+        if value is None:
+            continue
+        answer = _check(questions[key], value, errors)
+        if answer is not None:
+            clean[key] = answer
+    for key in ("birth_date", "start_date"):
+        if key in clean and clean[key].year < 1900:
+            errors.append({"field": key, "message": "日期早于 1900 年"})
+    if "birth_date" in clean and clean["birth_date"] > as_of:
+        errors.append({"field": "birth_date", "message": f"出生日期晚于评估日 {as_of.isoformat()}"})
+    if "measure" not in clean and not any(e["field"] == "measure" for e in errors):
+        errors.append({"field": "measure", "message": "必填：请选择办法（education 或 health）"})
+    if errors:
+        raise ValidationError(errors)
+    return clean
