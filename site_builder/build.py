@@ -13,6 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
+from site_builder.search import patch_search_worker
+from site_builder.assets import install_selfcheck_assets, precompress, write_service_worker
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "mkdocs.yml"
 
@@ -55,6 +58,10 @@ def check_no_inline_scripts(site_dir: Path) -> None:
 # Every post-build step, in the order they run.
 POST_BUILD_STEPS: list[PostBuildStep] = [
     check_no_inline_scripts,
+    patch_search_worker,
+    install_selfcheck_assets,
+    write_service_worker,  # after every step that adds files: it lists them for offline use
+    precompress,  # last: compresses what the others wrote
 ]
 
 

@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 import jinja2
 
 from checker.citation import MEASURES
+from site_builder.selfcheck import selfcheck_pages
 from site_builder.text import load_measure
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -51,6 +52,7 @@ def measure_text_pages() -> Iterable[GeneratedPage]:
 # Every page generator of the site, in nav order where the nav is automatic.
 PAGE_GENERATORS: list[PageGenerator] = [
     measure_text_pages,
+    selfcheck_pages,
 ]
 
 

@@ -1,0 +1,148 @@
+"""The 自测 page's runtime in the built site: Pyodide, the checker wheel, the browser glue,
+the service worker, and precompressed copies of everything large.
+
+Layout (all paths relative to the site root):
+  assets/pyodide/<version>/        the runtime files from the npm package `pyodide`
+  assets/checker/<source hash>/    the checker wheel
+  assets/hc/                       web/ (page script, worker, result renderer, CSS)
+  sw.js                            the service worker (at the root, so it controls every page)
+Versioned directories never change content, so the server may let browsers cache them for a
+year; a new build gets new directory names instead.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from site_builder.wheel import build_wheel
+
+ROOT = Path(__file__).resolve().parent.parent
+PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
+WEB = ROOT / "web"
+# What the page needs from the npm package; the rest (console pages, source maps, typings) is not shipped.
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+VERSIONED_PREFIXES = ("assets/pyodide/", "assets/checker/")
+SERVICE_WORKER = "sw.js"
+PRECOMPRESS_CACHE = ROOT / "build" / "precompressed"
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl"}
+MIN_COMPRESS_SIZE = 1024
+
+
+def _digest(paths: list[Path], base: Path) -> str:
+    sha = hashlib.sha256()
+    for path in sorted(paths):
+        sha.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def pyodide_version() -> str:
+    package = PYODIDE_NPM / "package.json"
+    if not package.is_file():
+        raise FileNotFoundError("node_modules/pyodide is missing: run scripts/setup (npm ci)")
+    return json.loads(package.read_text(encoding="utf-8"))["version"]
+
+
+def checker_source_hash() -> str:
+    """Hash of what goes into the wheel: a changed checker gets a new wheel URL."""
+    files = [p for p in (ROOT / "checker").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return _digest(files + [ROOT / "pyproject.toml"], ROOT)[:12]
+
+
+def policy_version() -> str:
+    """What the printed result names as the policy version: the texts it was checked against."""
+    texts = sorted((ROOT / "policy").glob("*.txt"))
+    return f"办法文本 {_digest(texts, ROOT)[:8]}"
+
+
+def runtime() -> dict:
+    """Site-root-relative paths and facts the page script needs (data-* attributes of the page)."""
+    lock = json.loads((PYODIDE_NPM / "pyodide-lock.json").read_text(encoding="utf-8"))
+    return {
+        "pyodide": f"assets/pyodide/{pyodide_version()}/",
+        "wheel": f"assets/checker/{checker_source_hash()}/checker.whl",
+        "lock-info": json.dumps(lock["info"], separators=(",", ":")),
+        "policy-version": policy_version(),
+    }
+
+
+def install_selfcheck_assets(site_dir: Path) -> None:
+    """Post-build step: Pyodide, the checker wheel and web/ into the built site."""
+    paths = runtime()
+    target = site_dir / paths["pyodide"]
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_FILES:
+        shutil.copyfile(PYODIDE_NPM / name, target / name)
+    wheel_path = site_dir / paths["wheel"]
+    if wheel_path.parent.exists():
+        shutil.rmtree(wheel_path.parent)
+    # A fixed file name in a directory named by the source hash: the page knows the URL before
+    # the wheel is built. Pyodide's unpackArchive does not need the wheel's own name.
+    build_wheel(wheel_path.parent).rename(wheel_path)
+    web = site_dir / "assets" / "hc"
+    web.mkdir(parents=True, exist_ok=True)
+    for path in WEB.iterdir():
+        if path.suffix in {".js", ".css"} and not path.name.endswith(".template.js"):
+            shutil.copyfile(path, web / path.name)
+
+
+def _precache_list(site_dir: Path) -> list[str]:
+    """Everything a visitor may need offline: every page and asset, once, uncompressed."""
+    skip_suffixes = {".gz", ".br", ".map"}
+    files = []
+    for path in sorted(site_dir.rglob("*")):
+        rel = path.relative_to(site_dir).as_posix()
+        if not path.is_file() or path.suffix in skip_suffixes or rel == SERVICE_WORKER:
+            continue
+        if rel.endswith("pyodide-lock.json") or rel.endswith("sitemap.xml"):
+            continue  # the worker passes the lock's info itself; sitemaps are for crawlers
+        if rel.endswith("index.html"):
+            rel = rel[: -len("index.html")]  # pages are requested by their directory URL
+        files.append(rel)
+    return files
+
+
+def write_service_worker(site_dir: Path) -> None:
+    """Post-build step: sw.js with this build's version and file list (after all files exist)."""
+    files = _precache_list(site_dir)
+    built = [p for p in site_dir.rglob("*") if p.is_file() and p.name != SERVICE_WORKER]
+    version = _digest(built, site_dir)[:16]  # any changed byte makes a new cache
+    source = (WEB / "sw.template.js").read_text(encoding="utf-8")
+    source = source.replace("__VERSION__", json.dumps(version)).replace("__FILES__", json.dumps(files, ensure_ascii=False))
+    (site_dir / SERVICE_WORKER).write_text(source, encoding="utf-8")
+
+
+def _compressed(data: bytes, kind: str) -> bytes:
+    """gzip/brotli at the highest level, cached by content: the 9 MB wasm costs 20 s once."""
+    key = hashlib.sha256(data).hexdigest()
+    cached = PRECOMPRESS_CACHE / f"{key}.{kind}"
+    if cached.is_file():
+        return cached.read_bytes()
+    if kind == "gz":
+        out = gzip.compress(data, compresslevel=9, mtime=0)
+    else:
+        import brotli
+
+        out = brotli.compress(data, quality=11)
+    PRECOMPRESS_CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(out)
+    return out
+
+
+def precompress(site_dir: Path) -> None:
+    """Post-build step (last): file.gz and file.br next to each file worth compressing."""
+    for path in sorted(site_dir.rglob("*")):
+        if not path.is_file() or path.suffix not in COMPRESSIBLE:
+            continue
+        data = path.read_bytes()
+        if len(data) < MIN_COMPRESS_SIZE:
+            continue
+        for kind in ("gz", "br"):
+            out = _compressed(data, kind)
+            if len(out) < 0.95 * len(data):  # already-compressed data is served as it is
+                path.with_name(f"{path.name}.{kind}").write_bytes(out)

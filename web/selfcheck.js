@@ -1,0 +1,322 @@
+// The 自测 page: skip logic for the build-time form, the Pyodide worker, and the result.
+// Loaded on every page (Material extra_javascript, type module); does nothing where the
+// #hc-selfcheck element is absent, so text pages never load Pyodide.
+// Result data is only ever inserted as text (textContent / createElement), never as HTML.
+
+const ROOT_ID = "hc-selfcheck";
+// This file lives at <site root>/assets/hc/selfcheck.js: the site root follows from it,
+// whatever page (and <base>) we are on.
+const SITE_ROOT = new URL("../../", import.meta.url);
+const SHARE_KEY = "a";
+
+let checker = null; // one worker for the whole visit, kept across Material's instant navigation
+
+const STAGE_TEXT = {
+  runtime: "正在下载 Python 运行环境（约 5 MB，仅首次需要）……",
+  python: "正在启动 Python……",
+  checker: "正在载入自测程序……",
+  ready: "自测程序已就绪。",
+};
+
+function startChecker(root) {
+  const listeners = new Set();
+  const state = { status: "loading", stage: "runtime", error: null, pending: new Map(), nextId: 1 };
+  const emit = () => listeners.forEach((fn) => fn(state));
+  const fail = (message) => {
+    state.status = "error";
+    state.error = message;
+    emit();
+  };
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+    fail("nowasm");
+    return { state, listeners, check: () => {} };
+  }
+  let worker;
+  try {
+    worker = new Worker(new URL("selfcheck-worker.js", import.meta.url), { type: "module" });
+  } catch (error) {
+    fail("worker");
+    return { state, listeners, check: () => {} };
+  }
+  worker.addEventListener("message", ({ data }) => {
+    if (data.type === "stage") {
+      state.stage = data.stage;
+    } else if (data.type === "ready") {
+      state.status = "ready";
+      state.stage = "ready";
+    } else if (data.type === "result") {
+      const resolve = state.pending.get(data.id);
+      state.pending.delete(data.id);
+      if (resolve) resolve(JSON.parse(data.response));
+      return;
+    } else if (data.type === "error") {
+      console.warn("自测程序出错:", data.stage, data.message);
+      if (data.id !== undefined) state.pending.delete(data.id);
+      fail(data.stage === "run" ? "python" : "download");
+      return;
+    }
+    emit();
+  });
+  worker.addEventListener("error", (event) => {
+    event.preventDefault(); // reported on the page instead of as an uncaught error
+    fail("download");
+  });
+  const abs = (path) => new URL(path, SITE_ROOT).href;
+  worker.postMessage({
+    type: "init",
+    pyodideURL: abs(root.dataset.pyodide),
+    wheelURL: abs(root.dataset.wheel),
+    lockInfo: JSON.parse(root.dataset.lockInfo),
+  });
+  const check = (request) =>
+    new Promise((resolve) => {
+      const id = state.nextId++;
+      state.pending.set(id, resolve);
+      worker.postMessage({ type: "check", id, request: JSON.stringify(request) });
+    });
+  return { state, listeners, check };
+}
+
+// ---- the form -------------------------------------------------------------------------
+
+function questionsOf(form) {
+  return [...form.querySelectorAll(".hc-q")];
+}
+
+function rawValue(form, q) {
+  const qid = q.dataset.qid;
+  const type = q.dataset.type;
+  if (type === "multi") {
+    return [...q.querySelectorAll(`input[name="${CSS.escape(qid)}"]:checked`)].map((i) => i.value);
+  }
+  if (type === "choice" || type === "bool") {
+    const checked = q.querySelector(`input[name="${CSS.escape(qid)}"]:checked`);
+    return checked ? checked.value : null;
+  }
+  const input = q.querySelector("input");
+  return input.value.trim() === "" ? null : input.value.trim();
+}
+
+function typedValue(type, raw) {
+  if (raw === null) return null;
+  if (type === "bool") return raw === "true";
+  if (type === "int") return /^-?\d+$/.test(raw) ? Number(raw) : raw; // the checker reports bad input
+  return raw;
+}
+
+function conditionHolds(values, condition) {
+  const value = values[condition.field];
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) return value.some((v) => condition.in.includes(v));
+  return condition.in.includes(value);
+}
+
+// Show exactly the questions whose show_if holds, in form order: a hidden question's answer
+// does not count, so questions that depend on it hide too.
+function applySkipLogic(form) {
+  const values = {};
+  for (const q of questionsOf(form)) {
+    const showIf = JSON.parse(q.dataset.showIf || "[]");
+    const visible = showIf.every((c) => conditionHolds(values, c));
+    q.hidden = !visible;
+    q.querySelectorAll("input").forEach((input) => (input.disabled = !visible));
+    if (visible) {
+      const value = typedValue(q.dataset.type, rawValue(form, q));
+      if (value !== null && !(Array.isArray(value) && value.length === 0)) values[q.dataset.qid] = value;
+    }
+  }
+  for (const group of form.querySelectorAll(".hc-group")) {
+    group.hidden = !group.querySelector(".hc-q:not([hidden])");
+  }
+  return values;
+}
+
+function setAnswers(form, profile) {
+  for (const q of questionsOf(form)) {
+    const qid = q.dataset.qid;
+    if (!(qid in profile)) continue;
+    const value = profile[qid];
+    if (["choice", "multi", "bool"].includes(q.dataset.type)) {
+      const wanted = (Array.isArray(value) ? value : [value]).map(String);
+      q.querySelectorAll("input").forEach((input) => (input.checked = wanted.includes(input.value)));
+    } else {
+      q.querySelector("input").value = String(value);
+    }
+  }
+}
+
+// ---- share links: the answers travel in the URL fragment, which is never sent to a server ----
+
+function encodeAnswers(profile) {
+  const bytes = new TextEncoder().encode(JSON.stringify(profile));
+  let binary = "";
+  bytes.forEach((b) => (binary += String.fromCharCode(b)));
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function decodeAnswers(text) {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const profile = JSON.parse(new TextDecoder().decode(bytes));
+  if (!profile || typeof profile !== "object" || Array.isArray(profile)) throw new Error("bad answers");
+  return profile;
+}
+
+function sharedAnswers() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const encoded = fragment.get(SHARE_KEY);
+  if (!encoded) return null;
+  try {
+    return decodeAnswers(encoded);
+  } catch {
+    return null;
+  }
+}
+
+function shareURL(profile) {
+  const url = new URL(location.href);
+  url.search = ""; // a preset such as ?path=graduate is already part of the answers
+  url.hash = `${SHARE_KEY}=${encodeAnswers(profile)}`;
+  return url.href;
+}
+
+// ---- status, errors ---------------------------------------------------------------------
+
+const FAILURE_TEXT = {
+  nowasm: "你的浏览器不支持 WebAssembly，无法在本机运行自测程序。",
+  worker: "你的浏览器无法启动自测程序。",
+  download: "自测程序下载失败，可能是网络不稳定。请稍后刷新页面重试。",
+  python: "自测程序运行出错。",
+};
+
+function showFailure(root, reason) {
+  const box = root.querySelector(".hc-error");
+  box.replaceChildren();
+  const p = document.createElement("p");
+  p.textContent = `${FAILURE_TEXT[reason] || FAILURE_TEXT.python}你填写的内容仍保留在表格中。`;
+  const links = document.createElement("p");
+  links.append("你也可以直接阅读各层次人才的条件和待遇：");
+  [["education/", "教育人才引进培养办法"], ["health/", "卫生人才引进培养办法"]].forEach(([path, label], n) => {
+    if (n) links.append("、");
+    const a = document.createElement("a");
+    a.href = new URL(path, SITE_ROOT).href;
+    a.textContent = `《合川区${label}（试行）》`;
+    links.append(a);
+  });
+  links.append("。");
+  box.replaceChildren(p, links);
+  box.hidden = false;
+}
+
+// ---- wiring -----------------------------------------------------------------------------
+
+function attach(root) {
+  if (root.dataset.attached) return;
+  root.dataset.attached = "1";
+  const form = root.querySelector(".hc-form");
+  const submit = form.querySelector(".hc-submit");
+  const statusText = root.querySelector(".hc-status-text");
+  const resultArea = root.querySelector(".hc-result");
+  checker = checker || startChecker(root);
+
+  // Presets (?path=graduate) and share links fill the form before anything else.
+  const presets = JSON.parse(root.dataset.presets || "{}");
+  const path = new URLSearchParams(location.search).get("path");
+  if (path && presets[path]) setAnswers(form, presets[path]);
+  const shared = sharedAnswers();
+  if (shared) setAnswers(form, shared);
+  applySkipLogic(form);
+  form.addEventListener("input", () => applySkipLogic(form));
+  form.addEventListener("change", () => applySkipLogic(form));
+
+  let waiting = null; // a submission made before the checker was ready
+
+  // Text pages never need the renderer: it loads with the 自测 page, while Python boots.
+  const renderer = import("./selfcheck-result.js");
+
+  const run = async (profile) => {
+    const started = performance.now();
+    const response = await checker.check({ profile });
+    const { renderResult, renderErrors } = await renderer;
+    if (!root.isConnected) return;
+    if (response.ok) {
+      renderResult(resultArea, response.result, {
+        siteRoot: SITE_ROOT,
+        shareURL: shareURL(profile),
+        policyVersion: root.dataset.policyVersion,
+      });
+    } else {
+      renderErrors(resultArea, response.errors, form);
+    }
+    resultArea.hidden = false;
+    resultArea.dataset.state = "done";
+    resultArea.dataset.ms = String(Math.round(performance.now() - started));
+    resultArea.scrollIntoView({ block: "start" });
+  };
+
+  const onState = (state) => {
+    if (!root.isConnected) {
+      checker.listeners.delete(onState);
+      return;
+    }
+    root.dataset.state = state.status;
+    statusText.textContent =
+      state.status === "error" ? "自测程序无法运行。" : STAGE_TEXT[state.stage] || STAGE_TEXT.runtime;
+    if (state.status === "error") showFailure(root, state.error);
+    if (state.status === "ready") {
+      registerServiceWorker(root);
+      if (waiting) {
+        const profile = waiting;
+        waiting = null;
+        run(profile);
+      }
+    }
+  };
+  checker.listeners.add(onState);
+  onState(checker.state);
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault(); // never a request: the answers stay on this device
+    const profile = applySkipLogic(form);
+    resultArea.dataset.state = "pending";
+    if (checker.state.status === "ready") {
+      run(profile);
+    } else if (checker.state.status === "loading") {
+      waiting = profile;
+      statusText.textContent = `${STAGE_TEXT[checker.state.stage] || ""}加载完成后会立即给出结果。`;
+    }
+  });
+  submit.disabled = false; // submission is now intercepted: safe to enable
+  root.dataset.form = "usable";
+
+  if (shared) form.requestSubmit();
+}
+
+// The service worker (at the site root, so it controls every page) is registered once the
+// checker has loaded: its precache then comes from the HTTP cache instead of a second download.
+function registerServiceWorker(root) {
+  if (!("serviceWorker" in navigator) || root.dataset.offline) return;
+  root.dataset.offline = "pending";
+  navigator.serviceWorker
+    .register(new URL("sw.js", SITE_ROOT), { scope: SITE_ROOT.pathname })
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => (root.dataset.offline = "ready"))
+    .catch((error) => {
+      console.warn("离线功能不可用:", error.message);
+      root.dataset.offline = "unavailable";
+    });
+}
+
+function onPage() {
+  const root = document.getElementById(ROOT_ID);
+  if (root) attach(root);
+}
+
+// Material's instant navigation swaps pages without reloading: follow its document$ stream.
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(onPage);
+} else if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", onPage);
+} else {
+  onPage();
+}
