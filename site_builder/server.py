@@ -7,8 +7,11 @@ precompressed files or add cache headers, override `send_head` / extend `end_hea
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import http.server
+import os
+import re
 import threading
 from pathlib import Path
 
@@ -57,6 +60,30 @@ MIME_TYPES = {
 }
 
 
+# Precompressed siblings written by the build (site_builder/assets.py), best first.
+PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
+# Files whose URL changes whenever their content does: browsers may keep them for a year.
+# Everything else is revalidated on each use (no-cache), so a new build shows at once.
+IMMUTABLE_PATHS = re.compile(
+    r"^/(assets/pyodide/[^/]+/|assets/checker/[^/]+/|assets/javascripts/bundle\.[0-9a-f]+\.min\.js"
+    r"|assets/stylesheets/[a-z]+\.[0-9a-f]+\.min\.css)"
+)
+LONG_CACHE = "public, max-age=31536000, immutable"
+
+
+def accepted_encodings(header: str | None) -> set[str]:
+    """Codings the client accepts (q=0 means refused), from an Accept-Encoding header."""
+    accepted = set()
+    for part in (header or "").split(","):
+        name, _, params = part.strip().partition(";")
+        q = params.strip()
+        if q.startswith("q=") and q[2:].strip() in {"0", "0.0", "0.00", "0.000"}:
+            continue
+        if name.strip():
+            accepted.add(name.strip().lower())
+    return accepted
+
+
 class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     quiet = False
@@ -65,6 +92,58 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
         super().end_headers()
+
+    def send_head(self):
+        """Serve a file's precompressed copy when the client accepts it, with cache headers.
+        Directories, redirects and errors stay with the standard library."""
+        path = self.translate_path(self.path)
+        url_path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if os.path.isdir(path) and url_path.endswith("/"):
+            path = os.path.join(path, "index.html")
+        if not os.path.isfile(path) or path.endswith("/"):
+            return super().send_head()
+        served, coding = path, None
+        accepted = accepted_encodings(self.headers.get("Accept-Encoding"))
+        has_copies = False
+        for name, suffix in PRECOMPRESSED:
+            if os.path.isfile(path + suffix):
+                has_copies = True
+                if coding is None and name in accepted:
+                    served, coding = path + suffix, name
+        try:
+            f = open(served, "rb")
+        except OSError:
+            return super().send_head()
+        stat = os.fstat(f.fileno())
+        if self._not_modified(stat.st_mtime):
+            f.close()
+            self.send_response(304)
+            self._send_cache_headers(url_path, has_copies)
+            self.end_headers()
+            return None
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        if coding:
+            self.send_header("Content-Encoding", coding)
+        self.send_header("Content-Length", str(stat.st_size))
+        self.send_header("Last-Modified", self.date_time_string(stat.st_mtime))
+        self._send_cache_headers(url_path, has_copies)
+        self.end_headers()
+        return f
+
+    def _send_cache_headers(self, url_path: str, has_copies: bool) -> None:
+        if has_copies:
+            self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Cache-Control", LONG_CACHE if IMMUTABLE_PATHS.match(url_path) else "no-cache")
+
+    def _not_modified(self, mtime: float) -> bool:
+        since = self.headers.get("If-Modified-Since")
+        if not since or self.headers.get("If-None-Match"):
+            return False
+        try:
+            return int(mtime) <= email.utils.parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
 
     def log_message(self, format, *args) -> None:
         if not self.quiet:
