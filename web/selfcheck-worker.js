@@ -49,7 +49,10 @@ async function boot({ pyodideURL, wheelURL, lockInfo }) {
     post({ type: "ready", ms: performance.now() - started });
     return handle;
   } catch (error) {
-    post({ type: "error", stage, message: String(error && error.message || error) });
+    const message = String(error && error.message || error);
+    // A failed fetch (of the runtime or the wheel) reads differently from a Python error.
+    const network = /HTTP \d|fetch|network|load/i.test(message) && !/Traceback/.test(message);
+    post({ type: "error", stage: network ? "download" : "python", message });
     throw error;
   }
 }

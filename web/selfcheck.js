@@ -52,7 +52,7 @@ function startChecker(root) {
     } else if (data.type === "error") {
       console.warn("自测程序出错:", data.stage, data.message);
       if (data.id !== undefined) state.pending.delete(data.id);
-      fail(data.stage === "run" ? "python" : "download");
+      fail(data.stage === "download" ? "download" : "python");
       return;
     }
     emit();

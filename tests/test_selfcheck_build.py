@@ -1,0 +1,164 @@
+"""The 自测 page as built: the form generated from the question data, the runtime files,
+the service worker, precompressed copies and how the project's server delivers them."""
+
+from __future__ import annotations
+
+import brotli
+import gzip
+import json
+import re
+import urllib.request
+from html.parser import HTMLParser
+
+import pytest
+
+import checker
+from site_builder import assets, selfcheck
+from site_builder.server import accepted_encodings
+
+
+class FormParser(HTMLParser):
+    """Collects the questions (elements with data-qid) and every input of the generated form."""
+
+    def __init__(self):
+        super().__init__()
+        self.questions = {}
+        self.inputs = []
+        self.buttons = []
+        self.forms = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "data-qid" in attrs:
+            self.questions[attrs["data-qid"]] = attrs
+        if tag == "input":
+            self.inputs.append(attrs)
+        if tag == "button":
+            self.buttons.append(attrs)
+        if tag == "form":
+            self.forms.append(attrs)
+
+
+@pytest.fixture(scope="module")
+def form():
+    parser = FormParser()
+    parser.feed(selfcheck.form_html(checker.questions()))
+    return parser
+
+
+def test_every_question_is_in_the_form_in_order_with_its_skip_logic(form):
+    questions = checker.questions()
+    assert list(form.questions) == [q["id"] for q in questions]
+    for q in questions:
+        element = form.questions[q["id"]]
+        assert element["data-type"] == q["type"]
+        assert json.loads(element["data-show-if"]) == (q.get("show_if") or [])
+        # Questions with a condition start hidden; the first two never have one.
+        assert ("hidden" in element) == bool(q.get("show_if"))
+
+
+def test_choices_and_bounds_come_from_the_question_data(form):
+    for q in checker.questions():
+        named = [i for i in form.inputs if i.get("name") == q["id"]]
+        if q["type"] in ("choice", "multi"):
+            assert [i["value"] for i in named] == [c["value"] for c in q["choices"]]
+            assert {i["type"] for i in named} == {"checkbox" if q["type"] == "multi" else "radio"}
+        elif q["type"] == "bool":
+            assert [i["value"] for i in named] == ["true", "false"]
+        elif q["type"] == "int":
+            (field,) = named
+            assert field["type"] == "number"
+            for bound in ("min", "max"):
+                if q.get(bound) is not None:
+                    assert int(field[bound]) == q[bound]
+        else:
+            (field,) = named
+            assert field["type"] == ("date" if q["type"] == "date" else "text")
+
+
+def test_the_form_cannot_send_answers_anywhere(form):
+    (attrs,) = form.forms
+    assert "action" not in attrs and "method" not in attrs
+    # Disabled until the script that intercepts submission is attached: a submit before that
+    # would otherwise put the answers in the query string.
+    (submit,) = form.buttons
+    assert submit["type"] == "submit" and "disabled" in submit
+
+
+def test_question_text_is_escaped():
+    html = selfcheck.question_html({"id": "x", "label": "<b>&", "help": "\"'", "type": "text"})
+    assert "<b>" not in html and "&lt;b&gt;&amp;" in html
+
+
+def test_page_carries_runtime_paths_and_presets():
+    page = selfcheck.page_markdown(checker.questions(), runtime=assets.runtime())
+    version = json.loads((assets.PYODIDE_NPM / "package.json").read_text())["version"]
+    assert f'data-pyodide="assets/pyodide/{version}/"' in page
+    assert re.search(r'data-wheel="assets/checker/[0-9a-f]{12}/checker.whl"', page)
+    assert "&quot;graduate&quot;" in page  # ?path=graduate preset
+
+
+@pytest.fixture(scope="module")
+def runtime(site_dir):
+    """The runtime paths the built 自测 page points at (data-* attributes of its root)."""
+    html = (site_dir / "selfcheck" / "index.html").read_text(encoding="utf-8")
+    root = re.search(r'<div id="hc-selfcheck"[^>]*>', html).group(0)
+    return {"pyodide": re.search(r'data-pyodide="([^"]+)"', root).group(1),
+            "wheel": re.search(r'data-wheel="([^"]+)"', root).group(1)}
+
+
+def test_built_site_has_versioned_runtime_and_service_worker(site_dir, runtime):
+    for name in assets.PYODIDE_FILES:
+        assert (site_dir / runtime["pyodide"] / name).read_bytes() == (assets.PYODIDE_NPM / name).read_bytes()
+    assert (site_dir / runtime["wheel"]).is_file()
+    sw = (site_dir / "sw.js").read_text(encoding="utf-8")
+    files = json.loads(re.search(r"const FILES = (\[.*?\]);", sw).group(1))
+    assert "selfcheck/" in files and runtime["wheel"] in files
+    assert runtime["pyodide"] + "pyodide.asm.wasm" in files
+    assert all(not f.endswith((".gz", ".br")) for f in files)
+    assert re.search(r'const VERSION = "[0-9a-f]{16}";', sw)
+
+
+def test_large_assets_are_precompressed_and_decompress_to_the_original(site_dir, runtime):
+    wasm = site_dir / runtime["pyodide"] / "pyodide.asm.wasm"
+    original = wasm.read_bytes()
+    assert gzip.decompress((wasm.parent / (wasm.name + ".gz")).read_bytes()) == original
+    assert brotli.decompress((wasm.parent / (wasm.name + ".br")).read_bytes()) == original
+    page = site_dir / "selfcheck" / "index.html"
+    assert brotli.decompress((page.parent / "index.html.br").read_bytes()) == page.read_bytes()
+
+
+def test_accept_encoding_parsing():
+    assert accepted_encodings("gzip, deflate, br") == {"gzip", "deflate", "br"}
+    assert accepted_encodings("br;q=0, gzip;q=0.5") == {"gzip"}
+    assert accepted_encodings(None) == set()
+
+
+def _get(url, encoding=None):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding} if encoding else {})
+    with urllib.request.urlopen(request) as response:
+        return response.headers, response.read()
+
+
+@pytest.mark.parametrize(
+    ("accept", "coding", "decode"),
+    [("gzip, deflate, br", "br", brotli.decompress), ("gzip", "gzip", gzip.decompress), (None, None, None)],
+)
+def test_server_sends_precompressed_copies_only_when_accepted(site_url, site_dir, runtime, accept, coding, decode):
+    path = runtime["pyodide"] + "pyodide.asm.wasm"
+    headers, body = _get(site_url + path, accept)
+    assert headers.get("Content-Encoding") == coding
+    assert headers["Content-Type"] == "application/wasm"  # streaming compilation needs it
+    assert headers["Vary"] == "Accept-Encoding"
+    assert (decode(body) if decode else body) == (site_dir / path).read_bytes()
+
+
+def test_versioned_assets_are_cached_long_and_pages_revalidated(site_url, runtime):
+    headers, _ = _get(site_url + runtime["wheel"])
+    assert "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
+    for path in ("selfcheck/", "sw.js", "assets/hc/selfcheck.js"):
+        headers, _ = _get(site_url + path, "br")
+        assert headers["Cache-Control"] == "no-cache", path
+    headers, _ = _get(site_url + "assets/hc/selfcheck-worker.js")
+    # A module worker takes its CSP from its own response.
+    assert "'wasm-unsafe-eval'" in headers["Content-Security-Policy"]
