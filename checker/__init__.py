@@ -5,16 +5,8 @@
 """
 
 from checker.citation import Citation
+from checker.engine import Result, evaluate
 from checker.errors import ValidationError
 from checker.questions import questions
 
 __all__ = ["Citation", "Result", "ValidationError", "evaluate", "questions"]
-
-
-def __getattr__(name):
-    # The engine is imported lazily so that `checker.questions()` stays cheap for the form.
-    if name in ("evaluate", "Result"):
-        from checker import engine
-
-        return getattr(engine, name)
-    raise AttributeError(name)

@@ -1,0 +1,230 @@
+"""Command line: python -m checker evaluate|batch|schema|questions|rules.
+
+Bad input → a precise message on stderr and a non-zero exit, never a traceback.
+
+Batch CSV (UTF-8, header row): columns are question ids (see `questions`), plus an optional
+`applicant` column copied to the report. Empty cell = not answered; bool cells true/false
+(or 是/否); int cells digits; multi cells values separated by ";". The report has one row per
+valid applicant: line, applicant, measure, programme, tier, tier_name, verdict, verdict_label,
+missing (what the next higher tier still needs, "；"-separated), total_yuan, employer_yuan,
+fund_yuan. Bad rows are reported on stderr by line number; the rest are still processed and the
+exit code is 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import sys
+
+from checker import policy
+from checker.engine import GOODNESS, VERDICT_LABELS, Result, evaluate
+from checker.errors import ValidationError
+from checker.profile import parse_date
+from checker.questions import by_id, questions
+from checker.schema import profile_schema
+
+REPORT_COLUMNS = ["line", "applicant", "measure", "programme", "tier", "tier_name", "verdict",
+                  "verdict_label", "missing", "total_yuan", "employer_yuan", "fund_yuan"]
+PASS_THROUGH = "applicant"
+_BOOLS = {"true": True, "false": False, "是": True, "否": False}
+
+
+class UsageError(Exception):
+    """A bad file or argument: printed as one message, exit code 2."""
+
+
+def _dump(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _print_json(data) -> int:
+    sys.stdout.write(_dump(data) + "\n")
+    return 0
+
+
+def _as_of(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    errors: list = []
+    date = parse_date(text, "--as-of", errors)
+    if errors:
+        raise ValidationError(errors)
+    return date
+
+
+def render_text(result: Result) -> str:
+    """The result in Chinese, for a terminal."""
+    d = result.to_dict()
+    marks = {"met": "✓", "not_met": "✗", "review": "?", "unanswered": "…"}
+    lines = [f"{d['measure_name']} · 自测结果（评估日 {d['as_of']}）", ""]
+    for p in d["programmes"]:
+        head = f"【{p['name']}】{p['verdict_label']}"
+        if p["highest_tier_name"]:
+            head += f" · 最高可能层次：{p['highest_tier_name']}"
+        lines.append(head)
+        for t in p["tiers"]:
+            lines.append(f"  {t['name']}：{t['verdict_label']}")
+            for f in t["findings"]:
+                detail = f"；{f['values']}" if f["values"] else ""
+                lines.append(f"    {marks[f['verdict']]} {f['label']}（{f['verdict_label']}{detail}；{f['reason']}）"
+                             f"［{f['citation']['label']}］")
+        for b in p["benefits"]:
+            lines.append(f"  待遇 · {b['name']}：{b['description']}［{b['citation']['label']}］")
+        for n in p["notes"]:
+            lines.append(f"  说明：{n['text']}［{n['citation']['label']}］")
+        lines.append("")
+    money = d["money"]
+    if money:
+        t = money["totals"]
+        lines.append(f"资金测算：合计 {t['total']} 元（按计划发放 {t['scheduled']} 元，按需申请 {t['on_application']} 元）")
+        if t["employer"] is not None:
+            lines.append(f"  用人单位承担 {t['employer']} 元，区人才专项资金承担 {t['fund']} 元")
+        for s in money["split"]:
+            lines.append(f"  {s['label']}")
+        for y in money["yearly"]:
+            period = f"（{y['from']} 至 {y['to']}）" if y["from"] else ""
+            lines.append(f"  第 {y['year']} 年{period}：{y['total']} 元")
+        lines.append("")
+    for n in d["notes"]:
+        lines.append(f"注意：{n['text']}［{n['citation']['label']}］")
+    lines.append(d["disclaimer"]["text"])
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_evaluate(args) -> int:
+    try:
+        with open(args.profile, encoding="utf-8") as fh:
+            profile = json.load(fh)
+    except OSError as exc:
+        raise UsageError(f"无法读取 {args.profile}：{exc.strerror}") from None
+    except ValueError as exc:
+        raise UsageError(f"{args.profile} 不是有效的 JSON：{exc}") from None
+    result = evaluate(profile, as_of=_as_of(args.as_of))
+    sys.stdout.write(_dump(result.to_dict()) + "\n" if args.format == "json" else render_text(result))
+    return 0
+
+
+def parse_cell(question: dict, cell: str):
+    """A CSV cell as the answer type of its question (validation proper happens in evaluate)."""
+    cell = cell.strip()
+    if cell == "":
+        return None
+    kind = question["type"]
+    if kind == "bool":
+        return _BOOLS.get(cell.lower(), cell)
+    if kind == "int":
+        return int(cell) if cell.lstrip("-").isdigit() else cell
+    if kind == "multi":
+        return [v.strip() for v in cell.split(";") if v.strip()]
+    return cell
+
+
+def summarise(result: Result) -> dict:
+    """One report row: the best programme, its highest tier, what the next tier needs, the money."""
+    best = max(result.programmes, key=lambda p: GOODNESS[p.verdict])  # first of the best
+    tier = best.highest
+    if tier is None:
+        needs = best.deciding
+    else:
+        index = best.tiers.index(tier)
+        needs = best.tiers[index - 1] if index > 0 else None
+    money = result.money
+    split = money.to_dict()["totals"] if money else None
+    return {
+        "measure": result.measure,
+        "programme": best.programme["id"],
+        "tier": tier.tier["id"] if tier else "",
+        "tier_name": tier.tier["name"] if tier else "",
+        "verdict": best.verdict,
+        "verdict_label": VERDICT_LABELS[best.verdict],
+        "missing": "；".join(needs.missing_labels) if needs else "",
+        "total_yuan": money.total if money else 0,
+        "employer_yuan": "" if not split or split["employer"] is None else split["employer"],
+        "fund_yuan": "" if not split or split["fund"] is None else split["fund"],
+    }
+
+
+def run_batch(rows_in, rows_out, errors_out, as_of: dt.date) -> tuple[int, int]:
+    """Evaluate every row of a CSV reader; return (rows written, bad rows)."""
+    reader = csv.DictReader(rows_in)
+    questions_by_id = by_id()
+    unknown = [c for c in reader.fieldnames or [] if c not in questions_by_id and c != PASS_THROUGH]
+    if not reader.fieldnames:
+        raise UsageError("CSV 为空或缺少表头")
+    if unknown:
+        raise UsageError(f"未知的列：{', '.join(unknown)}（列名应为问题编号，见 python -m checker questions）")
+    writer = csv.DictWriter(rows_out, REPORT_COLUMNS)
+    writer.writeheader()
+    written = bad = 0
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            errors_out.write(f"第 {line} 行：列数多于表头\n")
+            bad += 1
+            continue
+        profile = {k: parse_cell(questions_by_id[k], v or "") for k, v in row.items() if k != PASS_THROUGH}
+        try:
+            result = evaluate({k: v for k, v in profile.items() if v is not None}, as_of=as_of)
+        except ValidationError as exc:
+            errors_out.write(f"第 {line} 行：{exc}\n")
+            bad += 1
+            continue
+        writer.writerow({"line": line, "applicant": row.get(PASS_THROUGH, ""), **summarise(result)})
+        written += 1
+    return written, bad
+
+
+def _cmd_batch(args) -> int:
+    as_of = _as_of(args.as_of)
+    try:
+        with open(args.applicants, encoding="utf-8-sig", newline="") as fin, \
+                open(args.output, "w", encoding="utf-8", newline="") as fout:
+            written, bad = run_batch(fin, fout, sys.stderr, as_of)
+    except OSError as exc:
+        raise UsageError(f"无法读写文件 {exc.filename}：{exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{args.applicants} 不是 UTF-8 编码的 CSV") from None
+    except csv.Error as exc:
+        raise UsageError(f"CSV 格式错误：{exc}") from None
+    sys.stderr.write(f"已评估 {written} 行，错误 {bad} 行，报告写入 {args.output}\n")
+    return 1 if bad else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m checker", description="合川区教育、卫生人才政策自测")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ev = sub.add_parser("evaluate", help="evaluate one profile (JSON file)")
+    ev.add_argument("profile")
+    ev.add_argument("--format", choices=["text", "json"], default="text")
+    ev.add_argument("--as-of", help="assessment date YYYY-MM-DD (default: today)")
+    ev.set_defaults(run=_cmd_evaluate)
+    batch = sub.add_parser("batch", help="evaluate a CSV of applicants into a report CSV")
+    batch.add_argument("applicants")
+    batch.add_argument("-o", "--output", required=True)
+    batch.add_argument("--as-of", help="assessment date YYYY-MM-DD (default: today)")
+    batch.set_defaults(run=_cmd_batch)
+    for name, producer, text in (("schema", profile_schema, "JSON Schema of the profile"),
+                                 ("questions", questions, "the questions as JSON"),
+                                 ("rules", policy.load, "the rule data as JSON")):
+        p = sub.add_parser(name, help=text)
+        p.set_defaults(run=lambda args, producer=producer: _print_json(producer()))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except ValidationError as exc:
+        sys.stderr.write("输入有误：\n" + "".join(f"  {e['field']}: {e['message']}\n" for e in exc.errors))
+        return 2
+    except UsageError as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

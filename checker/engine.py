@@ -1,0 +1,392 @@
+"""Evaluate a profile against the rule data: criteria → tiers → programmes → money.
+
+The evaluator is generic: it knows the operators of the data (rules/*.toml), never a policy
+number. Explanatory text is built lazily, so a batch run that only needs verdicts stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from checker import money as money_mod
+from checker.errors import ValidationError
+from checker.policy import rules
+from checker.profile import validate
+from checker.questions import by_id, choice_label, is_shown, rank
+from checker.universities import FLAG_LABELS, lookup
+
+MET, NOT_MET, REVIEW, UNANSWERED = "met", "not_met", "review", "unanswered"
+VERDICT_LABELS = {MET: "符合", NOT_MET: "不符合", REVIEW: "需评审", UNANSWERED: "待补充"}
+# How good a verdict is for the person; a programme takes the best verdict of its tiers.
+GOODNESS = {MET: 3, REVIEW: 2, UNANSWERED: 1, NOT_MET: 0}
+GRANTING = (MET, REVIEW)
+
+
+def combine_all(verdicts) -> str:
+    """All-of: any not_met → not_met; else any unanswered → unanswered; else any review → review."""
+    verdicts = set(verdicts)
+    for v in (NOT_MET, UNANSWERED, REVIEW):
+        if v in verdicts:
+            return v
+    return MET
+
+
+def combine_any(verdicts) -> str:
+    """Any-of: the best alternative counts (met > review > unanswered > not_met)."""
+    return max(verdicts, key=GOODNESS.__getitem__, default=NOT_MET)
+
+
+def age_in_full_years(birth: dt.date, on: dt.date) -> int:
+    """周岁: completed years; the birthday itself completes the year."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+@dataclass
+class Outcome:
+    """The verdict of one criterion; values/reason are Chinese text, built on demand."""
+
+    criterion: dict
+    verdict: str
+    _explain: Callable[[], tuple[str, str]]
+
+    @property
+    def explained(self) -> tuple[str, str]:
+        return self._explain()
+
+    def finding(self) -> dict:
+        values, reason = self._explain()
+        return {
+            "criterion": self.criterion["id"],
+            "label": self.criterion["label"],
+            "verdict": self.verdict,
+            "verdict_label": VERDICT_LABELS[self.verdict],
+            "values": values,
+            "reason": reason,
+            "citation": self.criterion["citation"].to_dict(),
+        }
+
+
+def _yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+class _Evaluator:
+    """Evaluates criteria for one profile; each criterion once (tiers share them)."""
+
+    def __init__(self, measure_rules: dict, answers: dict, as_of: dt.date) -> None:
+        self.rules, self.answers, self.as_of = measure_rules, answers, as_of
+        self.cache: dict[str, Outcome] = {}
+
+    def outcome(self, cid: str) -> Outcome:
+        if cid not in self.cache:
+            c = self.rules["criteria"][cid]
+            self.cache[cid] = getattr(self, "_op_" + c["op"])(c)
+        return self.cache[cid]
+
+    def _unanswered(self, c: dict) -> Outcome:
+        label = by_id()[c["field"]]["label"]
+        return Outcome(c, UNANSWERED, lambda: ("尚未回答", f"请回答：{label}"))
+
+    # --- operators ---------------------------------------------------------------------------
+
+    def _op_in(self, c):
+        value = self.answers.get(c["field"])
+        if value is None:
+            return self._unanswered(c)
+        ok = value in c["values"]
+        allowed = "、".join(choice_label(c["field"], v) for v in c["values"])
+        return Outcome(c, MET if ok else NOT_MET, lambda: (
+            f"所选情况：{choice_label(c['field'], value)}",
+            "适用于所选情况" if ok else f"仅适用于：{allowed}"))
+
+    def _op_true(self, c):
+        value = self.answers.get(c["field"])
+        if value is None:
+            return self._unanswered(c)
+        if c.get("declaration"):
+            explain = lambda: (f"本人声明：{'符合' if value else '不符合'}",
+                               "本人声明符合，最终由评审认定" if value else "本人声明不符合该条件")
+        else:
+            explain = lambda: (f"回答：{_yes_no(value)}",
+                               "具备该条件" if value else "不具备该条件")
+        return Outcome(c, MET if value else NOT_MET, explain)
+
+    def _op_claim(self, c):
+        value = self.answers.get(c["field"])
+        if value is None:
+            return self._unanswered(c)
+        return Outcome(c, REVIEW if value else NOT_MET, lambda: (
+            f"本人声明：{_yes_no(value)}",
+            "本人声明具备；是否符合由专家评审认定" if value else "不具备该情形"))
+
+    def _op_age_at_most(self, c):
+        birth = self.answers.get(c["field"])
+        if birth is None:
+            return self._unanswered(c)
+        age, limit, principle = age_in_full_years(birth, self.as_of), c["limit"], c.get("principle", False)
+        if age <= limit:
+            verdict = MET
+        else:
+            verdict = REVIEW if principle else NOT_MET
+        suffix = "（原则上）" if principle else ""
+
+        def explain():
+            values = f"年龄 {age} 周岁，上限 {limit} 周岁{suffix}"
+            if verdict == MET:
+                return values, f"未超过年龄上限（{limit} 周岁本身仍符合）"
+            if verdict == REVIEW:
+                return values, "超过年龄上限；条文为“原则上”，超龄能否认定由评审决定"
+            return values, "超过年龄上限"
+        return Outcome(c, verdict, explain)
+
+    def _op_at_least(self, c):
+        value = self.answers.get(c["field"])
+        if value is None:
+            return self._unanswered(c)
+        ok, unit = value >= c["min"], c.get("unit", "")
+        return Outcome(c, MET if ok else NOT_MET, lambda: (
+            f"{by_id()[c['field']]['label']}：{value} {unit}，需 {c['min']} {unit}以上",
+            "达到要求（含本数）" if ok else f"尚差 {c['min'] - value} {unit}"))
+
+    def _op_rank_at_least(self, c):
+        value = self.answers.get(c["field"])
+        if value is None:
+            return self._unanswered(c)
+        ok = rank(c["field"], value) >= rank(c["field"], c["min"])
+        return Outcome(c, MET if ok else NOT_MET, lambda: (
+            f"{by_id()[c['field']]['label']}：{choice_label(c['field'], value)}，"
+            f"需{choice_label(c['field'], c['min'])}及以上",
+            "达到要求（更高的也符合）" if ok else "未达到要求"))
+
+    def _selected(self, c):
+        value = self.answers.get(c["field"])
+        return None if value is None else value
+
+    def _op_any_in(self, c):
+        selected = self._selected(c)
+        if selected is None:
+            return self._unanswered(c)
+        hits = [v for v in selected if v in c["values"]]
+        claims = [v for v in selected if v in c.get("review_values", [])]
+        verdict = MET if hits else REVIEW if claims else NOT_MET
+
+        def explain():
+            chosen = "、".join(choice_label(c["field"], v) for v in hits + claims) or "无"
+            reason = {MET: "具备所列条件",
+                      REVIEW: "所报为“同等层次”，由专家评审认定是否同等",
+                      NOT_MET: "未具备所列条件"}[verdict]
+            return f"相关所选：{chosen}", reason
+        return Outcome(c, verdict, explain)
+
+    def _op_count_at_least(self, c):
+        selected = self._selected(c)
+        if selected is None:
+            return self._unanswered(c)
+        review_values = c.get("review_values", [])
+        counted = [v for v in selected if v not in review_values]
+        claimed = 1 if any(v in review_values for v in selected) else 0
+        n = c["n"]
+        verdict = MET if len(counted) >= n else REVIEW if len(counted) + claimed >= n else NOT_MET
+
+        def explain():
+            extra = "，另报“其他同等层次条件”" if claimed else ""
+            values = f"具备 {len(counted)} 项{extra}，需 {n} 项"
+            reason = {MET: "达到所需项数",
+                      REVIEW: "计入“其他同等层次条件”才达到所需项数，由专家评审认定",
+                      NOT_MET: f"尚差 {n - len(counted) - claimed} 项"}[verdict]
+            return values, reason
+        return Outcome(c, verdict, explain)
+
+    def _op_university(self, c):
+        name = self.answers.get(c["field"])
+        if name is None:
+            return self._unanswered(c)
+        found = lookup(name)
+        wanted = "或".join(FLAG_LABELS[f] for f in c["flags"])
+        if found.status == "ambiguous":
+            return Outcome(c, UNANSWERED, lambda: (f"毕业院校：{name}", f"校名不唯一，请填写全称（{found.note}）"))
+        if found.status == "unknown":
+            return Outcome(c, REVIEW, lambda: (
+                f"毕业院校：{name}（未在内置名单中找到）",
+                f"请核对是否为毕业证上的全称；是否属于{wanted}院校由审核认定"))
+        ok = any(f in found.flags for f in c["flags"])
+        tags = "、".join(FLAG_LABELS[f] for f in FLAG_LABELS if f in found.flags) or "不属于所列类别"
+        if found.status == "branch":
+            verdict = REVIEW if ok else NOT_MET
+            return Outcome(c, verdict, lambda: (
+                f"毕业院校：{name}，为{found.name}的校区（{tags}）",
+                f"校区不单独列入名单（{found.note}）；是否按本部认定由审核决定" if ok else f"不属于{wanted}院校"))
+        shown = name if found.name == name else f"{name}（现为{found.name}）"
+        return Outcome(c, MET if ok else NOT_MET, lambda: (
+            f"毕业院校：{shown}（{tags}）", f"属于{wanted}院校" if ok else f"不属于{wanted}院校"))
+
+    def _op_medical_school(self, c):
+        value = self.answers.get(c["field"])
+        school = self.answers.get(c.get("hint_field", ""))
+        hint = ""
+        if school is not None:
+            found = lookup(school)
+            if found.status in ("found", "branch"):
+                listed = "is_medical" in found.flags
+                hint = f"（内置名单提示：{found.name}{'列为' if listed else '未列为'}医学类院校，仅供参考）"
+        if value is None:
+            return Outcome(c, UNANSWERED, lambda: (f"尚未回答{hint}", f"请回答：{by_id()[c['field']]['label']}"))
+        return Outcome(c, MET if value else NOT_MET, lambda: (
+            f"本人回答：{_yes_no(value)}{hint}", "以毕业院校的办学类别为准，由审核认定"))
+
+    def _op_review(self, c):
+        return Outcome(c, REVIEW, lambda: ("", c["reason"]))
+
+    def _group(self, c, combine):
+        children = [self.outcome(x) for x in c["of"]]
+        verdict = combine([o.verdict for o in children])
+
+        def explain():
+            parts = []
+            for o in children:
+                values, _ = o.explained
+                detail = f"（{values}）" if values else ""
+                parts.append(f"{o.criterion['label']}：{VERDICT_LABELS[o.verdict]}{detail}")
+            by_verdict = lambda v: "、".join(o.criterion["label"] for o in children if o.verdict == v)
+            if combine is combine_any:
+                reason = {MET: f"满足其一：{by_verdict(MET)}", REVIEW: f"需评审：{by_verdict(REVIEW)}",
+                          UNANSWERED: f"待补充：{by_verdict(UNANSWERED)}", NOT_MET: "所列情形均不满足"}[verdict]
+            else:
+                reason = {MET: "各项均符合", REVIEW: f"需评审：{by_verdict(REVIEW)}",
+                          UNANSWERED: f"待补充：{by_verdict(UNANSWERED)}", NOT_MET: f"未满足：{by_verdict(NOT_MET)}"}[verdict]
+            return "；".join(parts), reason
+        return Outcome(c, verdict, explain)
+
+    def _op_all(self, c):
+        return self._group(c, combine_all)
+
+    def _op_any(self, c):
+        return self._group(c, combine_any)
+
+
+@dataclass
+class TierResult:
+    tier: dict
+    outcomes: list[Outcome]
+    verdict: str
+
+    def to_dict(self) -> dict:
+        findings = [o.finding() for o in self.outcomes]
+        return {
+            "id": self.tier["id"],
+            "name": self.tier["name"],
+            "verdict": self.verdict,
+            "verdict_label": VERDICT_LABELS[self.verdict],
+            "findings": findings,
+            "missing": [f for f in findings if f["verdict"] in (NOT_MET, UNANSWERED)],
+        }
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [o.criterion["label"] for o in self.outcomes if o.verdict in (NOT_MET, UNANSWERED)]
+
+
+@dataclass
+class ProgrammeResult:
+    programme: dict
+    tiers: list[TierResult]
+    verdict: str
+    highest: TierResult | None
+    benefits: list[dict] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+
+    @property
+    def deciding(self) -> TierResult:
+        if self.highest is not None:
+            return self.highest
+        return max(self.tiers, key=lambda t: GOODNESS[t.verdict])  # first of the best
+
+    def to_dict(self) -> dict:
+        tiers = [t.to_dict() for t in self.tiers]
+        deciding = tiers[self.tiers.index(self.deciding)]
+        return {
+            "id": self.programme["id"],
+            "name": self.programme["name"],
+            "verdict": self.verdict,
+            "verdict_label": VERDICT_LABELS[self.verdict],
+            "highest_tier": self.highest.tier["id"] if self.highest else None,
+            "highest_tier_name": self.highest.tier["name"] if self.highest else None,
+            "citation": self.programme["citation"].to_dict(),
+            "tiers": tiers,
+            "findings": deciding["findings"],
+            "benefits": [money_mod.benefit_dict(b) for b in self.benefits],
+            "notes": [{"text": n["text"], "citation": n["citation"].to_dict()} for n in self.notes],
+        }
+
+
+@dataclass
+class Result:
+    """The outcome of `evaluate`; `to_dict()` is the documented, deterministic JSON shape."""
+
+    measure: str
+    as_of: dt.date
+    situation: str | None
+    programmes: list[ProgrammeResult]
+    money: money_mod.Money | None
+    notes: list[dict]
+    _rules: dict = field(repr=False)
+
+    def programme(self, programme_id: str) -> ProgrammeResult:
+        return next(p for p in self.programmes if p.programme["id"] == programme_id)
+
+    def to_dict(self) -> dict:
+        disclaimer = self._rules["disclaimer"]
+        citation = disclaimer["citation"]
+        return {
+            "measure": self.measure,
+            "measure_name": self._rules["name"],
+            "as_of": self.as_of.isoformat(),
+            "situation": self.situation,
+            "disclaimer": {
+                "text": ("本结果是根据您的回答所作的自我测评，仅供参考，不是官方认定。能否认定为相应层次、"
+                         "享受相应待遇，以用人单位申报、主管部门审核和专家评审的结果为准。"
+                         f"本办法由{disclaimer['interpreters']}负责解释（{citation.label}）。"),
+                "interpreters": disclaimer["interpreters"],
+                "citation": citation.to_dict(),
+            },
+            "programmes": [p.to_dict() for p in self.programmes],
+            "money": self.money.to_dict() if self.money else None,
+            "notes": [{"id": n["id"], "text": n["text"], "citation": n["citation"].to_dict()} for n in self.notes],
+        }
+
+
+def visible_answers(clean: dict) -> dict:
+    """Keep only answers to questions the form shows for this profile (the rest are ignored)."""
+    questions = by_id()
+    return {k: v for k, v in clean.items() if is_shown(questions[k], clean)}
+
+
+def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
+    """Evaluate every programme of the chosen measure for a profile; raises ValidationError."""
+    if as_of is None:
+        as_of = dt.date.today()
+    elif not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise ValidationError([{"field": "as_of", "message": "应为日期（datetime.date）"}])
+    clean = validate(profile, as_of)
+    answers = visible_answers(clean)
+    measure_rules = rules(clean["measure"])
+    ev = _Evaluator(measure_rules, answers, as_of)
+    programmes = []
+    for p in measure_rules["programmes"]:
+        tiers = []
+        for entry in p["tiers"]:
+            tier = measure_rules["tiers"][entry["tier"]]
+            outcomes = [ev.outcome(cid) for cid in entry["also"] + tier["criteria"]]
+            tiers.append(TierResult(tier, outcomes, combine_all(o.verdict for o in outcomes)))
+        verdict = combine_any(t.verdict for t in tiers)
+        highest = next((t for t in tiers if t.verdict in GRANTING), None)
+        benefits = money_mod.benefits_for(measure_rules, p["id"], highest.tier["id"], answers) if highest else []
+        notes = [n for n in measure_rules["notes"] if n["scope"] == "programme" and p["id"] in n["programmes"]]
+        programmes.append(ProgrammeResult(p, tiers, verdict, highest, benefits, notes))
+    granting = [p for p in programmes if p.highest is not None]
+    money = money_mod.compute(measure_rules, granting, answers)
+    granting_ids = {p.programme["id"] for p in granting if p.benefits}
+    notes = [n for n in measure_rules["notes"] if n["scope"] == "money" and granting_ids & set(n["programmes"])]
+    return Result(clean["measure"], as_of, answers.get("situation"), programmes, money, notes, measure_rules)
