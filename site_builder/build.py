@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
-from site_builder.search import patch_search_worker
 from site_builder.assets import install_selfcheck_assets, precompress, write_service_worker
+from site_builder.search import patch_search_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "mkdocs.yml"
