@@ -1,0 +1,100 @@
+"""Run every readable case in tests/cases/*.toml (format: tests/cases/README.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+import tomllib
+
+import pytest
+
+import checker
+from checker.citation import Citation
+
+CASES = sorted(pathlib.Path(__file__).parent.joinpath("cases").glob("*.toml"))
+NONE = "none"  # TOML has no null
+
+
+def load(path: pathlib.Path) -> dict:
+    return tomllib.loads(path.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case(path):
+    case = load(path)
+    expect = case["expect"]
+    as_of = dt.date.fromisoformat(case["as_of"])
+    if "errors" in expect:
+        with pytest.raises(checker.ValidationError) as info:
+            checker.evaluate(case["profile"], as_of=as_of)
+        assert sorted({e["field"].split("[")[0] for e in info.value.errors}) == sorted(expect["errors"])
+        return
+    result = checker.evaluate(case["profile"], as_of=as_of).to_dict()
+    programmes = {p["id"]: p for p in result["programmes"]}
+    tiers = {f"{p['id']}.{t['id']}": t for p in result["programmes"] for t in p["tiers"]}
+    for pid, verdict in expect.get("verdicts", {}).items():
+        assert programmes[pid]["verdict"] == verdict, pid
+    for pid, tier in expect.get("highest_tier", {}).items():
+        assert programmes[pid]["highest_tier"] == (None if tier == NONE else tier), pid
+    for key, verdict in expect.get("tier_verdicts", {}).items():
+        assert tiers[key]["verdict"] == verdict, key
+    for key, verdict in expect.get("criteria", {}).items():
+        tier_key, criterion = key.rsplit(".", 1)
+        findings = {f["criterion"]: f for f in tiers[tier_key]["findings"]}
+        assert findings[criterion]["verdict"] == verdict, key
+    for key, missing in expect.get("missing", {}).items():
+        assert sorted(f["criterion"] for f in tiers[key]["missing"]) == sorted(missing), key
+    for pid, note_ids in expect.get("programme_notes", {}).items():
+        texts = [n["text"] for n in programmes[pid]["notes"]]
+        rules = checker.policy.rules(result["measure"])
+        for note_id in note_ids:
+            note = next(n for n in rules["notes"] if n["id"] == note_id)
+            assert note["text"] in texts, note_id
+    if "notes" in expect:
+        assert set(expect["notes"]) <= {n["id"] for n in result["notes"]}
+    if "money" in expect:
+        check_money(result["money"], expect["money"])
+
+
+def check_money(money, expect):
+    if expect == NONE:
+        assert money is None
+        return
+    assert money is not None
+    totals = money["totals"]
+    for key in ("total", "scheduled", "on_application", "employer", "fund", "by_time_estimate"):
+        if key in expect:
+            assert totals[key] == (None if expect[key] == NONE else expect[key]), key
+    if "yearly_totals" in expect:
+        assert [y["total"] for y in money["yearly"]] == expect["yearly_totals"]
+    if "months" in expect:
+        assert len(money["monthly"]) == expect["months"]
+    if "first_month" in expect:
+        first = money["monthly"][0]["month"] if money["monthly"] else None
+        assert first == (None if expect["first_month"] == NONE else expect["first_month"])
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case_is_well_formed(path):
+    """Every case names itself as a sentence, cites real places and uses known expectation keys."""
+    case = load(path)
+    assert set(case) == {"name", "cite", "as_of", "profile", "expect"}
+    assert len(case["name"]) > 20
+    cites = case["cite"] if isinstance(case["cite"], list) else [case["cite"]]
+    for ref in cites:
+        measure, _, place = ref.partition(" ")
+        Citation.parse(measure, place)  # raises on an unknown measure
+    assert set(case["expect"]) <= {"verdicts", "highest_tier", "tier_verdicts", "criteria", "missing",
+                                   "programme_notes", "notes", "money", "errors"}
+
+
+def test_every_tier_of_every_programme_is_reached_by_a_case():
+    covered = set()
+    for path in CASES:
+        case = load(path)
+        for programme, tier in case["expect"].get("highest_tier", {}).items():
+            covered.add((case["profile"].get("measure"), programme, tier))
+    for measure in ("education", "health"):
+        for p in checker.policy.rules(measure)["programmes"]:
+            for entry in p["tiers"]:
+                assert (measure, p["id"], entry["tier"]) in covered, (measure, p["id"], entry["tier"])
