@@ -1,0 +1,121 @@
+"""The rule data says only what the text says: every number sits in the article it cites, and
+every article is either used by a rule or listed as not modelled, with a reason."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from checker.citation import MEASURES, Citation, chinese_numeral
+from checker.policy import rules
+from site_builder.text import load_measure
+
+
+def text_of(citation: Citation) -> str:
+    """The cited article or item as printed, sub-items included, whitespace removed."""
+    node = load_measure(citation.measure).find(citation)
+    return "".join("".join(node.lines()).split())
+
+
+def entries(measure: str):
+    """Every entry of the data that carries a citation, with where it sits (for messages)."""
+    r = rules(measure)
+    yield "disclaimer", r["disclaimer"]
+    for cid, c in r["criteria"].items():
+        yield f"criteria.{cid}", c
+    for key in ("programmes", "benefits", "funding", "notes"):
+        for i, entry in enumerate(r[key]):
+            yield f"{key}[{i}]", entry
+
+
+def count_forms(n: int) -> set[str]:
+    """How the text writes "any n of": 之一, 两项, 三项."""
+    forms = {f"{chinese_numeral(n)}项"}
+    if n == 1:
+        forms.add("之一")
+    if n == 2:
+        forms.add("两项")
+    return forms
+
+
+def amount_form(amount: int, kind: str) -> str:
+    if kind in ("monthly", "monthly_by_time"):
+        return f"{amount}元/月"
+    return f"{amount // 10000}万元" if amount % 10000 == 0 else f"{amount}元"
+
+
+def expected_phrases(entry: dict) -> list[set[str]]:
+    """For each number of an entry, the ways the cited text may write it (any one must appear)."""
+    out = []
+    op = entry.get("op")
+    if op == "age_at_most":
+        out.append({f"{entry['limit']}周岁"})
+    if op == "at_least":
+        out.append({f"{entry['min']}{entry['unit']}"})
+    if op == "count_at_least":
+        out.append(count_forms(entry["n"]))
+    if entry.get("principle"):
+        out.append({"原则上"})
+    for amount in entry.get("amounts", {}).values():
+        out.append({amount_form(amount, entry["kind"])})
+    if "parts" in entry:
+        out.append({f"分{entry['parts']}年"})
+    if "years" in entry:
+        out.append({f"{entry['years']}年"})
+    if "employer_percent" in entry:
+        if entry["fund_percent"] == 100:
+            out.append({"全额"})
+        else:
+            out.append({f"{entry['employer_percent']}%"})
+            out.append({f"{entry['fund_percent']}%"})
+    for key in ("label", "text", "condition", "reason", "name"):
+        for digits in re.findall(r"\d+", entry.get(key, "")):
+            out.append({digits})
+    return out
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_every_citation_points_into_the_text(measure):
+    for where, entry in entries(measure):
+        text_of(entry["citation"])  # KeyError names the missing anchor
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_every_number_appears_in_the_cited_text(measure):
+    problems = []
+    for where, entry in entries(measure):
+        text = text_of(entry["citation"])
+        for forms in expected_phrases(entry):
+            if not any(form in text for form in forms):
+                problems.append(f"{where}: {sorted(forms)} not in {entry['citation'].label}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_every_article_is_modelled_or_explained(measure):
+    r = rules(measure)
+    cited = {entry["citation"].article for _, entry in entries(measure)}
+    not_modelled = {n["article"]: n["reason"] for n in r["not_modelled"]}
+    assert all(reason.strip() for reason in not_modelled.values())
+    assert not cited & set(not_modelled), "an article is both used and listed as not modelled"
+    articles = {a.number for a in load_measure(measure).articles}
+    assert articles == cited | set(not_modelled), sorted(articles ^ (cited | set(not_modelled)))
+
+
+def test_the_fidelity_check_catches_a_wrong_number():
+    """The check above is not vacuous: a limit the text does not say is reported."""
+    entry = dict(rules("education")["criteria"]["age_high_level"], limit=56)
+    text = text_of(entry["citation"])
+    assert not all(any(f in text for f in forms) for forms in expected_phrases(entry))
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_every_tier_has_its_amounts(measure):
+    """A tier named in an amount table of a benefit exists, and the introduction tiers all have 安家补助."""
+    r = rules(measure)
+    settling = next(b for b in r["benefits"] if b["id"] == "settling")
+    intro = next(p for p in r["programmes"] if p["id"] == "introduction")
+    assert [t["tier"] for t in intro["tiers"]] == list(settling["amounts"])
+    for b in r["benefits"]:
+        assert set(b.get("amounts", {})) | set(b.get("tiers", [])) <= set(r["tiers"])
