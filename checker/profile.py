@@ -36,12 +36,15 @@ def _check(q: dict, value, errors: list):
         if not isinstance(value, list):
             errors.append({"field": field, "message": "应为取值列表（多选）"})
             return None
+        ok = True
         for i, item in enumerate(value):
             if not isinstance(item, str) or item not in allowed:
                 errors.append({"field": f"{field}[{i}]", "message": f"应为以下之一：{', '.join(allowed)}；收到 {item!r}"})
+                ok = False
             elif item in value[:i]:
                 errors.append({"field": f"{field}[{i}]", "message": f"重复的取值：{item}"})
-        return sorted(set(value), key=lambda v: allowed.index(v) if v in allowed else -1)
+                ok = False
+        return [v for v in allowed if v in value] if ok else None  # in choice order: deterministic
     if kind == "bool":
         if not isinstance(value, bool):
             errors.append({"field": field, "message": f"应为 true 或 false，收到 {value!r}"})

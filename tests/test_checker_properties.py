@@ -1,0 +1,137 @@
+"""Properties of the checker over generated profiles (hypothesis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import checker
+from checker.api import handle_json
+from checker.engine import GOODNESS
+from site_builder.text import load_measure
+
+AS_OF = dt.date(2026, 6, 1)
+QUESTIONS = checker.questions()
+UNIVERSITIES = ["西南大学", "北京师范大学", "重庆大学", "重庆医科大学", "南京大学金陵学院", "中国石油大学",
+                "哈尔滨工业大学（威海）", "第二军医大学", "某某大学"]
+ACHIEVEMENT_FIELDS = [q["id"] for q in QUESTIONS if q["type"] == "multi"]
+
+
+def answer(q: dict):
+    kind = q["type"]
+    values = [c["value"] for c in q.get("choices", [])]
+    if kind == "choice":
+        return st.sampled_from(values)
+    if kind == "multi":
+        return st.lists(st.sampled_from(values), unique=True)
+    if kind == "bool":
+        return st.booleans()
+    if kind == "int":
+        return st.integers(q.get("min", 0), min(q.get("max", 100), 40))
+    if kind == "date":
+        low = dt.date(1950, 1, 1) if q["id"] == "birth_date" else dt.date(2020, 1, 1)
+        high = AS_OF if q["id"] == "birth_date" else dt.date(2030, 12, 31)
+        return st.dates(low, high).map(dt.date.isoformat)
+    return st.sampled_from(UNIVERSITIES)
+
+
+@st.composite
+def profiles(draw, measure=None):
+    profile = {"measure": measure or draw(st.sampled_from(["education", "health"]))}
+    for q in QUESTIONS[1:]:
+        if draw(st.integers(0, 4)):  # most questions answered, some left open
+            profile[q["id"]] = draw(answer(q))
+    return profile
+
+
+def tier_goodness(result) -> dict:
+    return {(p.programme["id"], t.tier["id"]): GOODNESS[t.verdict] for p in result.programmes for t in p.tiers}
+
+
+def highest_rank(result) -> dict:
+    """Per programme, how high the highest eligible tier is (larger is better; -1 = none)."""
+    out = {}
+    for p in result.programmes:
+        out[p.programme["id"]] = -1 if p.highest is None else len(p.tiers) - p.tiers.index(p.highest)
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles())
+def test_any_valid_profile_evaluates_and_every_finding_cites_a_real_article(profile):
+    first = checker.evaluate(profile, as_of=AS_OF).to_dict()
+    again = checker.evaluate(profile, as_of=AS_OF).to_dict()
+    assert json.dumps(first, ensure_ascii=False, sort_keys=True) == json.dumps(again, ensure_ascii=False, sort_keys=True)
+    text = load_measure(first["measure"])
+    anchors = {node.anchor for node in text.nodes()}
+    for p in first["programmes"]:
+        assert p["verdict"] in GOODNESS
+        for t in p["tiers"]:
+            for f in t["findings"]:
+                assert f["citation"]["anchor"] in anchors, f
+                assert f["citation"]["measure"] == first["measure"]
+        for b in p["benefits"]:
+            assert b["citation"]["anchor"] in anchors
+    for n in first["notes"]:
+        assert n["citation"]["anchor"] in anchors
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles(), st.sampled_from(ACHIEVEMENT_FIELDS), st.data())
+def test_adding_an_achievement_or_honour_never_lowers_the_tier(profile, field, data):
+    question = next(q for q in QUESTIONS if q["id"] == field)
+    selected = profile.get(field) or []
+    unused = [c["value"] for c in question["choices"] if c["value"] not in selected]
+    if not unused:
+        return
+    more = dict(profile, **{field: selected + [data.draw(st.sampled_from(unused))]})
+    before, after = checker.evaluate(profile, as_of=AS_OF), checker.evaluate(more, as_of=AS_OF)
+    for pid, rank in highest_rank(before).items():
+        assert highest_rank(after)[pid] >= rank, pid
+    if field in profile:  # answered before: no tier's verdict may get worse
+        good_before, good_after = tier_goodness(before), tier_goodness(after)
+        assert all(good_after[k] >= v for k, v in good_before.items())
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles(), st.integers(1, 365 * 30))
+def test_being_older_never_raises_eligibility(profile, days):
+    if "birth_date" not in profile:
+        return
+    older_birth = dt.date.fromisoformat(profile["birth_date"]) - dt.timedelta(days=days)
+    older = dict(profile, birth_date=older_birth.isoformat())
+    good_young = tier_goodness(checker.evaluate(profile, as_of=AS_OF))
+    good_old = tier_goodness(checker.evaluate(older, as_of=AS_OF))
+    assert all(good_old[k] <= v for k, v in good_young.items())
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+field_names = st.sampled_from([q["id"] for q in QUESTIONS] + ["", "unknown", "as_of"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(field_names, json_values, max_size=6) | json_values)
+def test_malformed_input_only_raises_the_validation_error(profile):
+    try:
+        result = checker.evaluate(profile, as_of=AS_OF)
+    except checker.ValidationError as exc:
+        assert exc.errors and all(set(e) == {"field", "message"} for e in exc.errors)
+        assert str(exc)
+    else:
+        json.dumps(result.to_dict())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40) | json_values.map(json.dumps) | st.dictionaries(st.sampled_from(["profile", "as_of", "x"]), json_values).map(json.dumps))
+def test_the_json_bridge_never_raises(request):
+    response = json.loads(handle_json(request))
+    assert set(response) in ({"ok", "result"}, {"ok", "errors"})
+    if not response["ok"]:
+        assert all(set(e) == {"field", "message"} for e in response["errors"])
