@@ -150,13 +150,17 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+class QuietSiteRequestHandler(SiteRequestHandler):
+    quiet = True  # no access log (tests)
+
+
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False):
     """A threaded server for `root` (port 0 picks a free port: read `server.server_port`)."""
     root = Path(root).resolve()
     if not (root / "index.html").is_file():
         raise FileNotFoundError(f"{root} holds no built site; run `python -m site_builder build`")
-    handler = functools.partial(SiteRequestHandler, directory=str(root))
-    handler.quiet = quiet  # type: ignore[attr-defined]
+    handler_class = QuietSiteRequestHandler if quiet else SiteRequestHandler
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
