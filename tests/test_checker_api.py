@@ -1,0 +1,82 @@
+"""The JSON bridge, the questions as data and the public surface of the package."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+import checker
+from checker import policy
+from checker.api import handle_json
+from checker.questions import TYPES
+
+PROFILE = {"measure": "health", "situation": "in_district", "institution_urban_quality": True, "health_paired_support": True}
+
+
+def test_public_surface():
+    assert sorted(checker.__all__) == ["Citation", "Result", "ValidationError", "evaluate", "questions"]
+
+
+def test_bridge_returns_the_result_dict():
+    response = json.loads(handle_json(json.dumps({"profile": PROFILE, "as_of": "2026-06-01"})))
+    assert response == {"ok": True, "result": checker.evaluate(PROFILE, as_of=dt.date(2026, 6, 1)).to_dict()}
+
+
+@pytest.mark.parametrize("request_text, fields", [
+    ("not json", ["request"]),
+    ("[]", ["request"]),
+    ('{"as_of": "2026-06-01"}', ["profile"]),
+    ('{"profile": {"measure": "health"}, "as_of": "yesterday"}', ["as_of"]),
+    ('{"profile": {"measure": "law"}, "extra": 1}', ["extra"]),
+    ('{"profile": {"measure": "law", "birth_date": 1990}}', ["measure", "birth_date"]),
+    ('{"profile": {"situation": "recruit"}}', ["measure"]),
+])
+def test_bridge_errors_name_the_field(request_text, fields):
+    response = json.loads(handle_json(request_text))
+    assert response["ok"] is False
+    assert [e["field"] for e in response["errors"]] == fields
+
+
+def test_birth_date_after_the_assessment_date_is_an_error():
+    with pytest.raises(checker.ValidationError) as info:
+        checker.evaluate({"measure": "education", "birth_date": "2030-01-01"}, as_of=dt.date(2026, 6, 1))
+    assert info.value.errors[0]["field"] == "birth_date"
+
+
+def test_hidden_answers_are_ignored():
+    """A stale answer for a question the form hides (here: honours on the graduate path) changes nothing."""
+    base = {"measure": "education", "situation": "graduate", "birth_date": "2001-01-01"}
+    stale = dict(base, edu_honours=["national_model_teacher"])
+    day = dt.date(2026, 6, 1)
+    assert checker.evaluate(base, as_of=day).to_dict() == checker.evaluate(stale, as_of=day).to_dict()
+
+
+def test_questions_are_well_formed():
+    questions = checker.questions()
+    ids = [q["id"] for q in questions]
+    assert ids[:2] == ["measure", "situation"] and len(ids) == len(set(ids))
+    assert [c["value"] for c in questions[0]["choices"]] == ["education", "health"]
+    assert [c["value"] for c in questions[1]["choices"]] == ["graduate", "recruit", "in_district", "flexible"]
+    seen = set()
+    for q in questions:
+        assert q["type"] in TYPES and q["label"] and q["group"] and isinstance(q["help"], str)
+        assert set(q) <= {"id", "label", "help", "type", "choices", "min", "max", "show_if", "group"}
+        for cond in q["show_if"]:
+            assert set(cond) == {"field", "in"} and cond["field"] in seen, (q["id"], cond)
+        if q["type"] in ("choice", "multi"):
+            values = [c["value"] for c in q["choices"]]
+            assert values and len(values) == len(set(values)) and all(c["label"] for c in q["choices"])
+        seen.add(q["id"])
+
+
+def test_every_question_is_used_by_a_rule_and_every_rule_field_is_a_question():
+    used = {"measure", "start_date", "flexible_months"}  # the money part reads these two
+    for measure in ("education", "health"):
+        r = policy.rules(measure)
+        for c in r["criteria"].values():
+            used |= {c[k] for k in ("field", "hint_field") if k in c}
+        for f in r["funding"]:
+            used |= {cond["field"] for cond in f["when"]}
+    assert used == {q["id"] for q in checker.questions()}

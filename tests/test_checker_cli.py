@@ -1,0 +1,119 @@
+"""The command line, run in-process: every bad input gives a message and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import pytest
+
+import checker
+from checker.cli import main
+
+PROFILE = {"measure": "education", "situation": "recruit", "birth_date": "1976-03-10",
+           "edu_honours": ["national_model_teacher"], "service_commitment": True, "school_stage": "compulsory"}
+
+
+@pytest.fixture
+def profile_file(tmp_path):
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps(PROFILE, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_evaluate_json_is_the_result_dict(profile_file, capsys):
+    assert main(["evaluate", str(profile_file), "--format", "json", "--as-of", "2026-06-01"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == checker.evaluate(PROFILE, as_of=dt.date(2026, 6, 1)).to_dict()
+
+
+def test_evaluate_text_is_chinese_and_cites(profile_file, capsys):
+    assert main(["evaluate", str(profile_file), "--as-of", "2026-06-01"]) == 0
+    out = capsys.readouterr().out
+    assert "最高可能层次：A类教育人才" in out
+    assert "［教育办法第四条A类］" in out
+    assert "不是官方认定" in out
+    assert "合计 770000 元" in out
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["evaluate", "/nonexistent/profile.json"], "无法读取"),
+    (["evaluate", "{profile}", "--as-of", "2026-02-30"], "--as-of"),
+])
+def test_evaluate_bad_arguments(args, expected, profile_file, capsys):
+    args = [a.replace("{profile}", str(profile_file)) for a in args]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+
+
+def test_evaluate_invalid_profile_lists_every_field(tmp_path, capsys):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"measure": "education", "birth_date": "1990/01/01", "colour": "red"}), "utf-8")
+    assert main(["evaluate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "birth_date" in err and "colour" in err and "未知字段" in err
+
+
+def test_evaluate_not_json(tmp_path, capsys):
+    path = tmp_path / "bad.json"
+    path.write_text("{not json", "utf-8")
+    assert main(["evaluate", str(path)]) == 2
+    assert "不是有效的 JSON" in capsys.readouterr().err
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def test_batch_reports_bad_rows_by_line_and_processes_the_rest(tmp_path, capsys):
+    applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
+    header = ["applicant", "measure", "situation", "birth_date", "edu_honours", "service_commitment", "school_stage",
+              "institution_urban_quality", "health_title"]
+    write_csv(applicants, header, [
+        ["张三", "education", "recruit", "1976-03-10", "national_model_teacher;provincial_backbone_teacher", "true", "compulsory", "", ""],
+        ["李四", "education", "recruit", "1976-02-30", "", "true", "", "", ""],
+        ["王五", "health", "in_district", "1990-01-01", "", "", "", "是", "wizard"],
+        ["赵六", "education", "recruit", "1970-06-01", "provincial_special_teacher", "否", "", "", ""],
+    ])
+    assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 1
+    err = capsys.readouterr().err
+    assert "第 3 行" in err and "birth_date" in err
+    assert "第 4 行" in err and "health_title" in err
+    rows = list(csv.DictReader(open(report, encoding="utf-8")))
+    assert [r["applicant"] for r in rows] == ["张三", "赵六"]
+    first, last = rows
+    assert (first["line"], first["programme"], first["tier"], first["verdict"], first["total_yuan"]) == \
+        ("2", "introduction", "a", "met", "770000")
+    assert (first["employer_yuan"], first["fund_yuan"]) == ("0", "770000")
+    # 赵六 is 56 and refuses the commitment: nothing, and the report says what the top tier still needs
+    assert (last["tier"], last["verdict"], last["total_yuan"]) == ("", "not_met", "0")
+    assert "承诺在我区最低服务5年以上" in last["missing"]
+
+
+def test_batch_rejects_unknown_columns(tmp_path, capsys):
+    applicants = tmp_path / "in.csv"
+    write_csv(applicants, ["measure", "shoe_size"], [["education", "42"]])
+    assert main(["batch", str(applicants), "-o", str(tmp_path / "out.csv")]) == 2
+    assert "shoe_size" in capsys.readouterr().err
+
+
+def test_schema_is_generated_from_the_questions(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert list(schema["properties"]) == [q["id"] for q in checker.questions()]
+    assert schema["additionalProperties"] is False and schema["required"] == ["measure"]
+    assert schema["properties"]["measure"]["enum"] == ["education", "health", None]
+
+
+@pytest.mark.parametrize("command, check", [
+    ("questions", lambda data: data == checker.questions()),
+    ("rules", lambda data: set(data["measures"]) == {"education", "health"}),
+])
+def test_questions_and_rules_print_json(command, check, capsys):
+    assert main([command]) == 0
+    assert check(json.loads(capsys.readouterr().out))
