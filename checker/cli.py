@@ -132,7 +132,7 @@ def summarise(result: Result) -> dict:
         index = best.tiers.index(tier)
         needs = best.tiers[index - 1] if index > 0 else None
     money = result.money
-    split = money.to_dict()["totals"] if money else None
+    employer, fund = money.shares() if money else (None, None)
     return {
         "measure": result.measure,
         "programme": best.programme["id"],
@@ -142,8 +142,8 @@ def summarise(result: Result) -> dict:
         "verdict_label": VERDICT_LABELS[best.verdict],
         "missing": "；".join(needs.missing_labels) if needs else "",
         "total_yuan": money.total if money else 0,
-        "employer_yuan": "" if not split or split["employer"] is None else split["employer"],
-        "fund_yuan": "" if not split or split["fund"] is None else split["fund"],
+        "employer_yuan": "" if employer is None else employer,
+        "fund_yuan": "" if fund is None else fund,
     }
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Callable
 
 from checker import money as money_mod
 from checker.errors import ValidationError
 from checker.policy import rules
 from checker.profile import validate
-from checker.questions import by_id, choice_label, is_shown, rank
+from checker.questions import by_id, choice_label, rank, shown_ids
 from checker.universities import FLAG_LABELS, lookup
 
 MET, NOT_MET, REVIEW, UNANSWERED = "met", "not_met", "review", "unanswered"
@@ -266,11 +267,24 @@ class _Evaluator:
         return self._group(c, combine_any)
 
 
-@dataclass
 class TierResult:
-    tier: dict
-    outcomes: list[Outcome]
-    verdict: str
+    """A tier's verdict; its findings are evaluated only when asked for (a not_met criterion
+    decides the verdict on its own, so irrelevant programmes cost one criterion each)."""
+
+    def __init__(self, tier: dict, criterion_ids: list[str], evaluator: "_Evaluator") -> None:
+        self.tier, self._ids, self._ev = tier, criterion_ids, evaluator
+        seen = set()
+        for cid in criterion_ids:
+            verdict = evaluator.outcome(cid).verdict
+            if verdict == NOT_MET:
+                self.verdict = NOT_MET
+                return
+            seen.add(verdict)
+        self.verdict = combine_all(seen)
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return [self._ev.outcome(cid) for cid in self._ids]
 
     def to_dict(self) -> dict:
         findings = [o.finding() for o in self.outcomes]
@@ -357,10 +371,15 @@ class Result:
         }
 
 
+@cache
+def _notes(measure: str, scope: str, programme: str) -> list[dict]:
+    return [n for n in rules(measure)["notes"] if n["scope"] == scope and programme in n["programmes"]]
+
+
 def visible_answers(clean: dict) -> dict:
     """Keep only answers to questions the form shows for this profile (the rest are ignored)."""
-    questions = by_id()
-    return {k: v for k, v in clean.items() if is_shown(questions[k], clean)}
+    shown = shown_ids(clean)
+    return {k: v for k, v in clean.items() if k in shown}
 
 
 def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
@@ -378,15 +397,17 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
         tiers = []
         for entry in p["tiers"]:
             tier = measure_rules["tiers"][entry["tier"]]
-            outcomes = [ev.outcome(cid) for cid in entry["also"] + tier["criteria"]]
-            tiers.append(TierResult(tier, outcomes, combine_all(o.verdict for o in outcomes)))
+            tiers.append(TierResult(tier, entry["also"] + tier["criteria"], ev))
         verdict = combine_any(t.verdict for t in tiers)
         highest = next((t for t in tiers if t.verdict in GRANTING), None)
         benefits = money_mod.benefits_for(measure_rules, p["id"], highest.tier["id"], answers) if highest else []
-        notes = [n for n in measure_rules["notes"] if n["scope"] == "programme" and p["id"] in n["programmes"]]
+        notes = _notes(measure_rules["measure"], "programme", p["id"])
         programmes.append(ProgrammeResult(p, tiers, verdict, highest, benefits, notes))
     granting = [p for p in programmes if p.highest is not None]
     money = money_mod.compute(measure_rules, granting, answers)
-    granting_ids = {p.programme["id"] for p in granting if p.benefits}
-    notes = [n for n in measure_rules["notes"] if n["scope"] == "money" and granting_ids & set(n["programmes"])]
+    notes = []
+    for p in granting:
+        if p.benefits:
+            notes += [n for n in _notes(measure_rules["measure"], "money", p.programme["id"]) if n not in notes]
+    notes.sort(key=measure_rules["notes"].index)  # data order, whichever programme brought them
     return Result(clean["measure"], as_of, answers.get("situation"), programmes, money, notes, measure_rules)

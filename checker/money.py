@@ -125,10 +125,21 @@ class Money:
     def total(self) -> int:
         return sum(b.total or 0 for _, b in self.items())
 
+    def shares(self) -> tuple[int | None, int | None]:
+        """(employer, fund) in 元 over all items; (None, None) while a split is not answered."""
+        employer = fund = 0
+        for p, b in self.items():
+            rule = self.splits[p.programme["id"]]
+            if rule is None:
+                return None, None
+            if b.total is None:
+                continue
+            share = b.total * rule["employer_percent"] // 100
+            employer, fund = employer + share, fund + b.total - share
+        return employer, fund
+
     def to_dict(self) -> dict:
         items, yearly, monthly = [], {}, {}
-        employer = fund = 0
-        split_known = True
         for p, b in self.items():
             pid = p.programme["id"]
             items.append({"programme": pid, "benefit": b.entry["id"], "name": b.entry["name"],
@@ -139,12 +150,7 @@ class Money:
             if b.kind == "monthly":
                 for i in range(1, b.entry["years"] * MONTHS_PER_YEAR + 1):
                     monthly[i] = monthly.get(i, 0) + b.amount
-            rule = self.splits[pid]
-            if rule is None or b.total is None:
-                split_known = split_known and rule is not None
-                continue
-            share = b.total * rule["employer_percent"] // 100
-            employer, fund = employer + share, fund + b.total - share
+        employer, fund = self.shares()
         scheduled = sum(sum(b.yearly().values()) for _, b in self.items())
         total = self.total
         splits = []
@@ -170,7 +176,7 @@ class Money:
             "totals": {"total": total, "scheduled": scheduled,
                        "on_application": sum(b.total for _, b in self.items() if b.kind == "on_application"),
                        "by_time_estimate": sum(b.total or 0 for _, b in self.items() if b.kind == "monthly_by_time"),
-                       "employer": employer if split_known else None, "fund": fund if split_known else None},
+                       "employer": employer, "fund": fund},
             "yearly": [{"year": year, "from": _month(self.start, (year - 1) * MONTHS_PER_YEAR + 1),
                         "to": _month(self.start, year * MONTHS_PER_YEAR),
                         "amounts": yearly[year], "total": sum(yearly[year].values())}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 
 from checker.errors import ValidationError
 from checker.questions import by_id
@@ -23,10 +24,15 @@ def parse_date(value, field: str, errors: list) -> dt.date | None:
         return None
 
 
+@cache
+def _allowed(question_id: str) -> tuple:
+    return tuple(c["value"] for c in by_id()[question_id].get("choices", []))
+
+
 def _check(q: dict, value, errors: list):
     """Return the normalised answer, or append an error. None means not answered."""
     field, kind = q["id"], q["type"]
-    allowed = [c["value"] for c in q.get("choices", [])]
+    allowed = _allowed(field)
     if kind == "choice":
         if not isinstance(value, str) or value not in allowed:
             errors.append({"field": field, "message": f"应为以下之一：{', '.join(allowed)}；收到 {value!r}"})

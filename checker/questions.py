@@ -52,10 +52,38 @@ def is_shown(question: dict, profile: dict) -> bool:
     return True
 
 
+def shown_ids(profile: dict) -> set[str]:
+    """Ids of the questions the form shows for this profile, in one pass (show_if only refers
+    to earlier questions, which a test checks)."""
+    shown = set()
+    for qid, conditions in _show_if():
+        for field, allowed in conditions:
+            value = profile.get(field)
+            if field not in shown or value is None:
+                break
+            if isinstance(value, list):
+                if not any(v in allowed for v in value):
+                    break
+            elif value not in allowed:
+                break
+        else:
+            shown.add(qid)
+    return shown
+
+
+@cache
+def _show_if() -> tuple:
+    return tuple((q["id"], tuple((c["field"], tuple(c["in"])) for c in q["show_if"])) for q in _questions())
+
+
+@cache
+def _ranks(question_id: str) -> dict:
+    return {c["value"]: i for i, c in enumerate(by_id()[question_id]["choices"])}
+
+
 def rank(question_id: str, value: str) -> int:
     """Position of a choice in its question (choices are listed lowest first)."""
-    values = [c["value"] for c in by_id()[question_id]["choices"]]
-    return values.index(value)
+    return _ranks(question_id)[value]
 
 
 def choice_label(question_id: str, value) -> str:

@@ -1,0 +1,100 @@
+"""Checker throughput: evaluations per second for single profiles and a 10,000-row batch CSV.
+
+Run: .venv/bin/python bench/checker_bench.py [--rows N]. Prints figures; asserts nothing.
+Target (issue 3): the 10,000-row batch in under 1 s on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import pathlib
+import random
+import sys
+import time
+import tomllib
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+
+import checker  # noqa: E402
+from checker.cli import run_batch  # noqa: E402
+
+AS_OF = dt.date(2026, 6, 1)
+CASES = pathlib.Path(__file__).resolve().parent.parent / "tests" / "cases"
+
+
+def case_profiles() -> list[dict]:
+    out = []
+    for path in sorted(CASES.glob("*.toml")):
+        case = tomllib.loads(path.read_text("utf-8"))
+        if "errors" not in case["expect"]:
+            out.append(case["profile"])
+    return out
+
+
+def generated_csv(rows: int, seed: int = 3) -> str:
+    """Applicants like a campus event: mostly graduates and recruits of both measures."""
+    rng = random.Random(seed)
+    questions = checker.questions()
+    header = ["applicant"] + [q["id"] for q in questions]
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    for i in range(rows):
+        row = {"applicant": f"A{i:05d}", "measure": rng.choice(["education", "health"]),
+               "situation": rng.choice(["graduate", "recruit", "in_district", "flexible"])}
+        for q in questions[2:]:
+            if rng.random() < 0.2:
+                continue
+            kind, values = q["type"], [c["value"] for c in q.get("choices", [])]
+            if kind == "choice":
+                row[q["id"]] = rng.choice(values)
+            elif kind == "multi":
+                row[q["id"]] = ";".join(rng.sample(values, rng.randint(0, min(3, len(values)))))
+            elif kind == "bool":
+                row[q["id"]] = rng.choice(["true", "false"])
+            elif kind == "int":
+                row[q["id"]] = str(rng.randint(0, 20))
+            elif kind == "date":
+                row[q["id"]] = (dt.date(1965, 1, 1) + dt.timedelta(days=rng.randint(0, 13000))).isoformat()
+            else:
+                row[q["id"]] = rng.choice(["西南大学", "重庆大学", "重庆医科大学", "北京师范大学", "某某学院"])
+        writer.writerow([row.get(h, "") for h in header])
+    return buf.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000)
+    args = parser.parse_args()
+
+    profiles = case_profiles()
+    checker.evaluate(profiles[0], as_of=AS_OF)  # load the data once
+    rounds = 20
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for p in profiles:
+            checker.evaluate(p, as_of=AS_OF)
+    elapsed = time.perf_counter() - start
+    print(f"evaluate (verdicts only): {rounds * len(profiles) / elapsed:,.0f} evaluations/s")
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for p in profiles:
+            checker.evaluate(p, as_of=AS_OF).to_dict()
+    elapsed = time.perf_counter() - start
+    print(f"evaluate + to_dict (full result JSON): {rounds * len(profiles) / elapsed:,.0f} evaluations/s")
+
+    text = generated_csv(args.rows)
+    errors = io.StringIO()
+    start, cpu_start = time.perf_counter(), time.process_time()
+    written, bad = run_batch(io.StringIO(text), io.StringIO(), errors, AS_OF)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    # CPU time is printed too: the machine is shared, so wall time varies with others' load.
+    print(f"batch: {args.rows:,} rows in {elapsed:.2f} s wall, {cpu:.2f} s CPU "
+          f"({args.rows / elapsed:,.0f} rows/s; {written} written, {bad} rejected)")
+
+
+if __name__ == "__main__":
+    main()
