@@ -12,7 +12,7 @@ import checker
 from checker.cli import main
 
 PROFILE = {"measure": "education", "situation": "recruit", "birth_date": "1976-03-10",
-           "edu_honours": ["national_model_teacher"], "service_commitment": True, "school_stage": "compulsory"}
+           "edu_honours": ["national_model_teacher"], "service_commitment": True, "school_type": "compulsory"}
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def write_csv(path, header, rows):
 
 def test_batch_reports_bad_rows_by_line_and_processes_the_rest(tmp_path, capsys):
     applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
-    header = ["applicant", "measure", "situation", "birth_date", "edu_honours", "service_commitment", "school_stage",
+    header = ["applicant", "measure", "situation", "birth_date", "edu_honours", "service_commitment", "school_type",
               "institution_urban_quality", "health_title"]
     write_csv(applicants, header, [
         ["张三", "education", "recruit", "1976-03-10", "national_model_teacher;provincial_backbone_teacher", "true", "compulsory", "", ""],
