@@ -80,3 +80,42 @@ def test_every_question_is_used_by_a_rule_and_every_rule_field_is_a_question():
         for f in r["funding"]:
             used |= {cond["field"] for cond in f["when"]}
     assert used == {q["id"] for q in checker.questions()}
+
+
+def _fields(r: dict, cid: str, keys=("field",)) -> set[str]:
+    c = r["criteria"][cid]
+    if c["op"] in ("all", "any"):
+        return set().union(*(_fields(r, child, keys) for child in c["of"]))
+    return {c[k] for k in keys if k in c}
+
+
+@pytest.mark.parametrize("measure", ["education", "health"])
+@pytest.mark.parametrize("situation", ["graduate", "recruit", "in_district", "flexible"])
+def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
+    """Every fact an applicable tier uses is asked on that path (else it could never be met),
+    and nothing else is asked, except the birth date on the education graduate path (D/E have
+    no age limit; one birth-date question serves every path)."""
+    from checker.questions import shown_ids
+
+    r = policy.rules(measure)
+    needed, hints = {"measure", "situation"}, set()
+    for p in r["programmes"]:
+        for entry in p["tiers"]:
+            paths = [r["criteria"][c] for c in entry["also"] if r["criteria"][c].get("field") == "situation"]
+            if all(situation in c["values"] for c in paths):
+                for cid in entry["also"] + r["tiers"][entry["tier"]]["criteria"]:
+                    needed |= _fields(r, cid)
+                    hints |= _fields(r, cid, ("hint_field",))  # optional: a hint, not a condition
+                for f in r["funding"]:
+                    if p["id"] in f["programmes"]:
+                        needed |= {cond["field"] for cond in f["when"]}
+                if any(b["kind"] == "monthly" for b in r["benefits"] if b["programme"] == p["id"]):
+                    needed.add("start_date")
+                if any(b["kind"] == "monthly_by_time" for b in r["benefits"] if b["programme"] == p["id"]):
+                    needed.add("flexible_months")
+    needed.discard("situation")
+    profile = {"measure": measure, "situation": situation, "school_urban_quality": True, "institution_urban_quality": True}
+    shown = shown_ids(profile) - {"situation"}
+    exceptions = {"birth_date"} if (measure, situation) == ("education", "graduate") else set()
+    assert needed - shown == set(), "needed but never asked"
+    assert shown - needed - hints == exceptions, "asked but not used on this path"
