@@ -11,10 +11,10 @@ from importlib import resources
 
 @cache
 def toml(name: str) -> dict:
-    return tomllib.loads(resources.files("checker").joinpath("rules", name).read_text("utf-8"))
+    return tomllib.loads(resources.files("checker").joinpath("rules").joinpath(name).read_text("utf-8"))
 
 
 @cache
 def csv_rows(name: str) -> tuple[dict, ...]:
-    text = resources.files("checker").joinpath("data", name).read_text("utf-8")
+    text = resources.files("checker").joinpath("data").joinpath(name).read_text("utf-8")
     return tuple(csv.DictReader(io.StringIO(text)))

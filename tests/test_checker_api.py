@@ -119,3 +119,18 @@ def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
     exceptions = {"birth_date"} if (measure, situation) == ("education", "graduate") else set()
     assert needed - shown == set(), "needed but never asked"
     assert shown - needed - hints == exceptions, "asked but not used on this path"
+
+
+def test_the_checker_imports_only_the_standard_library():
+    """The same package runs under Pyodide with nothing else to download."""
+    import ast
+    import pathlib
+    import sys
+
+    for path in pathlib.Path(checker.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 else []
+            for name in names:
+                top = name.split(".")[0]
+                assert top == "checker" or top in sys.stdlib_module_names, (path.name, name)
