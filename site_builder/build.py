@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Callable
 
 from site_builder.assets import install_selfcheck_assets, precompress, write_service_worker
+from site_builder.guide import install_guide_assets
+from site_builder.opendata import write_open_data
 from site_builder.search import patch_search_worker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +62,8 @@ POST_BUILD_STEPS: list[PostBuildStep] = [
     check_no_inline_scripts,
     patch_search_worker,
     install_selfcheck_assets,
+    install_guide_assets,
+    write_open_data,
     write_service_worker,  # after every step that adds files: it lists them for offline use
     precompress,  # last: compresses what the others wrote
 ]

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import jinja2
+from markupsafe import Markup
 
 from checker.citation import MEASURES
+from site_builder.guide import article_rules, guide_pages
 from site_builder.selfcheck import selfcheck_pages
 from site_builder.text import load_measure
 
@@ -42,17 +44,26 @@ def templates() -> jinja2.Environment:
     )
 
 
+# Blocks shown under each article of the full text (the guide's literate view): functions
+# (measure_id, article_number) -> HTML, "" when they have nothing for that article.
+ARTICLE_ANNOTATORS: list[Callable[[str, int], str]] = [article_rules]
+
+
 def measure_text_pages() -> Iterable[GeneratedPage]:
     """The complete text of each measure at /education/ and /health/."""
     template = templates().get_template("measure.md.j2")
     for measure_id in MEASURES:
-        yield GeneratedPage(f"{measure_id}.md", template.render(measure=load_measure(measure_id)))
+        def annotate(article, measure_id=measure_id):
+            return Markup("".join(f(measure_id, article.number) for f in ARTICLE_ANNOTATORS))
+
+        yield GeneratedPage(f"{measure_id}.md", template.render(measure=load_measure(measure_id), annotate=annotate))
 
 
 # Every page generator of the site, in nav order where the nav is automatic.
 PAGE_GENERATORS: list[PageGenerator] = [
     measure_text_pages,
     selfcheck_pages,
+    guide_pages,
 ]
 
 

@@ -1,0 +1,98 @@
+"""Shared helpers of the guide pages: figures written as text, links to the cited articles.
+
+Every figure a guide page shows is formatted here from a value of the rule data
+(`checker.policy.load()`); no page module writes a number of the policy itself.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from checker.citation import MEASURE_SHORT_NAMES, MEASURES, Citation
+from checker.money import MONTHS_PER_YEAR, Benefit
+
+__all__ = ["MEASURES", "MEASURE_SHORT_NAMES", "yuan", "cite", "cite_html", "benefit_total",
+           "per_month", "badge", "tier_ids", "criterion_tree", "age_limit", "note", "md_cell",
+           "root_prefix", "citation_of"]
+
+
+def root_prefix(page: str) -> str:
+    """`../` once per folder of the page's source path (guide/x.md → "../")."""
+    return "../" * page.count("/")
+
+
+def citation_of(c: dict) -> Citation:
+    return Citation(c["measure"], c["article"], tuple(c["anchor"].split("-")[2:]))
+
+
+def cite(citation: dict, page: str, text: str | None = None) -> str:
+    """A Markdown link from `page` (source path) to the cited article or item; MkDocs checks it."""
+    target = f"{root_prefix(page)}{citation['measure']}.md#{citation['anchor']}"
+    return f"[{text or citation['label']}]({target}){{: .hc-cite }}"
+
+
+def cite_html(citation: dict, page: str, text: str | None = None) -> str:
+    """The same link as HTML, for use inside raw HTML blocks (directory URLs: one more `../`)."""
+    target = f"{root_prefix(page)}../{citation['measure']}/#{citation['anchor']}"
+    return f'<a class="hc-cite" href="{target}">{escape(text or citation["label"])}</a>'
+
+
+def yuan(amount: int) -> str:
+    """An amount as the measures write it: 万元 from ten thousand up (4.8万元), else 元."""
+    return f"{amount / 10000:g}万元" if amount >= 10000 else f"{amount}元"
+
+
+def per_month(amount: int) -> str:
+    return f"{amount}元/月"
+
+
+def benefit_total(entry: dict, tier: str) -> int | None:
+    """What a tier receives from one benefit over its whole term (None: not a fixed sum)."""
+    amount = entry.get("amounts", {}).get(tier)
+    if amount is None:
+        return None
+    return Benefit(entry, tier, amount).total
+
+
+def months(entry: dict) -> int:
+    return entry["years"] * MONTHS_PER_YEAR
+
+
+def badge(text: str, kind: str = "") -> str:
+    cls = f"hc-badge hc-badge--{kind}" if kind else "hc-badge"
+    return f'<span class="{cls}">{escape(text)}</span>'
+
+
+def md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def tier_ids(rules: dict, programme_id: str) -> list[str]:
+    for programme in rules["programmes"]:
+        if programme["id"] == programme_id:
+            return [entry["tier"] for entry in programme["tiers"]]
+    return []
+
+
+def criterion_tree(rules: dict, cid: str):
+    """Yield (depth, criterion) for a criterion and, depth first, the ones it is made of."""
+    stack = [(0, cid)]
+    while stack:
+        depth, current = stack.pop()
+        criterion = rules["criteria"][current]
+        yield depth, criterion
+        for child in reversed(criterion.get("of", [])):
+            stack.append((depth + 1, child))
+
+
+def age_limit(rules: dict, tier: str) -> dict | None:
+    """The age criterion of a tier (op age_at_most), if it has one."""
+    for cid in rules["tiers"][tier]["criteria"]:
+        for _, criterion in criterion_tree(rules, cid):
+            if criterion["op"] == "age_at_most":
+                return criterion
+    return None
+
+
+def note(rules: dict, note_id: str) -> dict | None:
+    return next((n for n in rules["notes"] if n["id"] == note_id), None)

@@ -1,0 +1,81 @@
+"""Education and health side by side: amounts, age limits, programmes and who pays."""
+
+from __future__ import annotations
+
+from html import escape
+
+from site_builder.guide.common import (MEASURE_SHORT_NAMES, age_limit, cite, md_cell, per_month,
+                                       tier_ids, yuan)
+
+PAGE = "guide/compare.md"
+
+
+def _tier_label(rules: dict, tier: str) -> str:
+    """"A类教育人才" → "A类人才": the same row for both measures."""
+    return rules["tiers"][tier]["name"].replace("教育", "").replace("卫生", "")
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    return ['<div class="hc-table" markdown>', "",
+            "| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+            *("| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows), "", "</div>", ""]
+
+
+def compare_page(data: dict) -> str:
+    measures = data["measures"]
+    head = ["类别", *(f"{MEASURE_SHORT_NAMES[m]}人才" for m in measures)]
+    out = ["# 教育与卫生人才办法对照", "",
+           "两个办法结构相同，标准不同。下表逐项对照，每个数字后的链接直达对应条款。", ""]
+
+    # Benefits present in either measure, in the order they first appear.
+    benefit_ids = []
+    for rules in measures.values():
+        for b in rules["benefits"]:
+            if b.get("amounts") and b["id"] not in benefit_ids:
+                benefit_ids.append(b["id"])
+    for bid in benefit_ids:
+        entries = {m: next((b for b in r["benefits"] if b["id"] == bid), None) for m, r in measures.items()}
+        names = "／".join(dict.fromkeys(e["name"] for e in entries.values() if e))
+        first = next(e for e in entries.values() if e)
+        monthly = first["kind"] in ("monthly", "monthly_by_time")
+        out += [f"## {escape(names)}{'（每月）' if monthly else ''} {{: #{bid.replace('_', '-')} }}", ""]
+        tiers = list(dict.fromkeys(t for m, r in measures.items() if entries[m]
+                                   for t in tier_ids(r, first["programme"]) if t in entries[m]["amounts"]))
+        rows = []
+        for t in tiers:
+            row = [_tier_label(next(iter(measures.values())), t)]
+            for m, e in entries.items():
+                amount = e["amounts"].get(t) if e else None
+                row.append("—" if amount is None else
+                           f"{per_month(amount) if monthly else yuan(amount)} {cite(e['citation'], PAGE, '条款')}")
+            rows.append(row)
+        out += _table(head, rows)
+
+    out += ["## 年龄限制 {: #age }", ""]
+    tiers = list(dict.fromkeys(t for r in measures.values() for t in r["tiers"]))
+    rows = []
+    for t in tiers:
+        row = [_tier_label(next(r for r in measures.values() if t in r["tiers"]), t)]
+        for rules in measures.values():
+            limit = age_limit(rules, t) if t in rules["tiers"] else None
+            row.append(f"{'原则上' if limit.get('principle') else ''}不超过{limit['limit']}周岁 "
+                       f"{cite(limit['citation'], PAGE, '条款')}" if limit else "未作规定")
+        rows.append(row)
+    out += _table(head, rows)
+
+    out += ["## 引进培养项目 {: #programmes }", ""]
+    programme_ids = list(dict.fromkeys(p["id"] for r in measures.values() for p in r["programmes"]))
+    rows = []
+    for pid in programme_ids:
+        row = [next(p["name"] for r in measures.values() for p in r["programmes"] if p["id"] == pid)]
+        for rules in measures.values():
+            p = next((p for p in rules["programmes"] if p["id"] == pid), None)
+            row.append(f"有 {cite(p['citation'], PAGE, '条款')}" if p else "无")
+        rows.append(row)
+    out += _table(["项目", *head[1:]], rows)
+
+    out += ["## 谁来出资 {: #who-pays }", ""]
+    for measure, rules in measures.items():
+        out += [f"**{MEASURE_SHORT_NAMES[measure]}人才**", ""]
+        out += [f"- {escape(f['label'])} {cite(f['citation'], PAGE)}" for f in rules["funding"]] + [""]
+    return "\n".join(out)

@@ -1,0 +1,80 @@
+"""Worked examples: typical people, rendered from the checker's own test cases (tests/cases/)
+through `checker.evaluate`, so the page shows exactly what the checker answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from html import escape
+from pathlib import Path
+
+import checker
+from site_builder.guide.common import MEASURE_SHORT_NAMES, cite, yuan
+
+PAGE = "guide/examples.md"
+CASES = Path(__file__).resolve().parents[2] / "tests" / "cases"
+# The typical people shown (file stems of tests/cases/), in page order.
+EXAMPLES = [
+    "edu_d_moe_normal_master",
+    "edu_e_985_normal_major",
+    "edu_c_backbone_teacher",
+    "edu_training_young_age_40",
+    "health_a_two_achievements_b",
+    "health_d_medical_doctor",
+    "health_e_age_36_review",
+]
+
+
+def _answer(question: dict, value) -> str:
+    labels = {c["value"]: c["label"] for c in question.get("choices", [])}
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(labels.get(v, str(v)) for v in value) or "无"
+    return labels.get(value, str(value))
+
+
+def example_section(index: int, case: dict) -> list[str]:
+    questions = {q["id"]: q for q in checker.questions()}
+    profile = case["profile"]
+    as_of = dt.date.fromisoformat(case["as_of"])
+    result = checker.evaluate(profile, as_of=as_of).to_dict()
+    situation = _answer(questions["situation"], profile.get("situation"))
+    out = [f"## 示例{index}：{MEASURE_SHORT_NAMES[profile['measure']]}人才 · {escape(situation)} {{: #example-{index} }}", "",
+           f"评估日期：{case['as_of']}", "", "<details class=\"note\"><summary>填写的情况</summary>", "", "<ul>"]
+    for qid, value in profile.items():
+        if qid in ("measure", "situation"):
+            continue
+        out.append(f"<li>{escape(questions[qid]['label'])}：{escape(_answer(questions[qid], value))}</li>")
+    out += ["</ul>", "</details>", ""]
+    for programme in result["programmes"]:
+        if programme["verdict"] == "not_met" and programme["highest_tier"] is None:
+            continue
+        tier = programme["highest_tier_name"] or "—"
+        out += [f"**{escape(programme['name'])}**：{programme['verdict_label']}（{escape(tier)}）", ""]
+        for f in programme["findings"]:
+            values = f"：{escape(f['values'])}" if f.get("values") else ""
+            out.append(f"- {f['verdict_label']} · {escape(f['label'])}{values} {cite(f['citation'], PAGE)}")
+        for b in programme["benefits"]:
+            out.append(f"- 待遇 · {escape(b['name'])}：{escape(b['description'])} {cite(b['citation'], PAGE)}")
+        out.append("")
+    money = result.get("money")
+    if money:
+        totals = money["totals"]
+        line = f"按规定标准合计 **{yuan(totals['total'])}**"
+        if totals.get("employer") is not None:
+            line += f"，其中用人单位承担{yuan(totals['employer'])}、区人才专项资金承担{yuan(totals['fund'])}"
+        out += [line + "。", ""]
+    return out
+
+
+def examples_page() -> str:
+    out = ["# 典型示例", "",
+           "以下示例取自自测程序自己的测试用例，结果由自测程序实时计算得出（以示例中的评估日期计算年龄）。"
+           "“需评审”表示该项须由评审认定，自测无法判断。", ""]
+    for index, stem in enumerate(EXAMPLES, start=1):
+        case = tomllib.loads((CASES / f"{stem}.toml").read_text(encoding="utf-8"))
+        out += example_section(index, case)
+    disclaimer = checker.evaluate({"measure": "education"}).to_dict()["disclaimer"]
+    out += [f"*{escape(disclaimer['text'])}*", ""]
+    return "\n".join(out)

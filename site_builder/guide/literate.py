@@ -1,0 +1,77 @@
+"""Literate view: under each article of the full text, folded, the rules that cite it and their
+values, so a reader can check the checker's encoding against the text it rests on."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+
+import checker.policy
+from site_builder.guide.common import per_month, yuan
+
+OP_TEXT = {
+    "in": "回答为其一即可", "true": "回答“是”", "claim": "回答“是”时需评审",
+    "review": "须由评审认定", "all": "各项均须满足", "any": "满足任一项即可",
+    "university": "按院校名单判断", "medical_school": "按院校名单和本人回答判断",
+}
+
+
+def _criterion_values(c: dict) -> str:
+    op = c["op"]
+    if op == "age_at_most":
+        return f"年龄不超过{c['limit']}周岁" + ("（原则上：超出需评审）" if c.get("principle") else "")
+    if op == "at_least":
+        return f"不少于{c['min']}{c.get('unit', '')}"
+    if op == "rank_at_least":
+        return f"至少为“{c['min']}”"
+    if op == "count_at_least":
+        return f"至少{c['n']}项" + ("（含同等层次时需评审）" if c.get("review_values") else "")
+    if op == "any_in":
+        return f"任一项：{'、'.join(c['values'])}" + ("（同等层次需评审）" if c.get("review_values") else "")
+    return OP_TEXT.get(op, op)
+
+
+def _benefit_values(b: dict) -> str:
+    if not b.get("amounts"):
+        return b["condition"]
+    monthly = b["kind"] in ("monthly", "monthly_by_time")
+    return "；".join(f"{t}：{per_month(a) if monthly else yuan(a)}" for t, a in b["amounts"].items())
+
+
+@lru_cache(maxsize=None)
+def _rules_by_article(measure: str) -> dict[int, list[tuple[str, str, str]]]:
+    """article number → [(kind, what, values)] of every rule entry citing it."""
+    rules = checker.policy.load()["measures"][measure]
+    found: dict[int, list[tuple[str, str, str]]] = {}
+
+    def add(citation: dict, kind: str, what: str, values: str) -> None:
+        place = citation["label"].split("办法", 1)[-1]
+        found.setdefault(citation["article"], []).append((kind, f"{what}（{place}）", values))
+
+    for cid, c in rules["criteria"].items():
+        add(c["citation"], "条件", f"{c['label']} [{cid}]", _criterion_values(c))
+    for b in rules["benefits"]:
+        add(b["citation"], "待遇", f"{b['name']} [{b['id']}]", _benefit_values(b))
+    for f in rules["funding"]:
+        add(f["citation"], "出资", f["label"], f"用人单位{f['employer_percent']}%，专项资金{f['fund_percent']}%")
+    for n in rules["notes"]:
+        add(n["citation"], "说明", n["id"], n["text"])
+    for n in rules["not_modelled"]:
+        add(n["citation"], "未建模", "自测不使用本条", n["reason"])
+    return found
+
+
+def article_rules(measure: str, article_number: int) -> str:
+    """HTML of the folded block for one article ("" when no rule cites it)."""
+    entries = _rules_by_article(measure).get(article_number)
+    if not entries:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(kind)}</td><td>{escape(what)}</td><td>{escape(values)}</td></tr>"
+        for kind, what, values in entries
+    )
+    return (
+        '<details class="hc-literate info"><summary>自测程序如何使用本条</summary>'
+        '<div class="hc-table"><table><thead><tr><th scope="col">类型</th><th scope="col">规则</th>'
+        f'<th scope="col">取值</th></tr></thead><tbody>{rows}</tbody></table></div></details>'
+    )

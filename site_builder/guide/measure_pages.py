@@ -1,0 +1,236 @@
+"""The guide pages of one measure: tiers (conditions as checklists), benefits (amounts, payment,
+who pays, staying eligible) and procedures (diagrams + steps), all from the rule data and the
+parsed text of the measure."""
+
+from __future__ import annotations
+
+from html import escape
+
+from checker.citation import Citation
+from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite,
+                                       cite_html, md_cell, months, note, per_month, tier_ids, yuan)
+from site_builder.guide.diagram import procedure_svg
+from site_builder.text import load_measure
+
+# Notes of the rule data that belong to another section than the programme they name.
+PROCEDURE_NOTES = {  # note id → title of the procedure
+    "transfer_procedure": "择优调动（C类及以上）",
+    "campus_recruitment": "现场考核招聘（D类、E类）",
+    "training_selection": "培养对象择优选拔",
+}
+ELIGIBILITY_NOTES = ("annual_assessment", "benefits_end", "benefits_clawback")
+
+OP_BADGES = {"claim": ("需评审", "review"), "review": ("需评审", "review")}
+GROUP_HINTS = {"all": "以下各项均须满足", "any": "满足以下任一项即可"}
+
+
+def page_path(measure: str, topic: str) -> str:
+    return f"guide/{measure}-{topic}.md"
+
+
+def _choice_labels(questions: dict, field: str) -> dict:
+    return {c["value"]: c["label"] for c in questions[field].get("choices", [])}
+
+
+def _criterion_lines(rules: dict, questions: dict, cid: str, page: str, depth: int = 0) -> list[str]:
+    c = rules["criteria"][cid]
+    marks = []
+    if c.get("principle"):
+        marks.append(badge("原则上：超出需评审", "principle"))
+    if c["op"] in OP_BADGES:
+        marks.append(badge(*OP_BADGES[c["op"]]))
+    if c.get("declaration"):
+        marks.append(badge("本人声明", "declaration"))
+    hint = GROUP_HINTS.get(c["op"])
+    indent = "    " * depth
+    text = escape(c["label"]) + (f"（{hint}）" if hint else "")
+    lines = [f"{indent}- {text} {' '.join(marks)} {cite(c['citation'], page)}".replace("  ", " ")]
+    for child in c.get("of", []):
+        lines += _criterion_lines(rules, questions, child, page, depth + 1)
+    if c["op"] in ("any_in", "count_at_least"):
+        labels = _choice_labels(questions, c["field"])
+        review = set(c.get("review_values", []))
+        values = c.get("values") or [v for v in labels if v not in review]
+        for value in values:
+            lines.append(f"{indent}    - {escape(labels[value])}")
+        for value in c.get("review_values", []):
+            lines.append(f"{indent}    - {escape(labels[value])} {badge('同等层次：需评审', 'review')}")
+    return lines
+
+
+def tiers_page(measure: str, rules: dict, questions: dict) -> str:
+    page = page_path(measure, "tiers")
+    short = MEASURE_SHORT_NAMES[measure]
+    out = [
+        f"# {short}人才：类别与条件",
+        "",
+        f"下面按《{rules['name']}》列出每一类人才须具备的条件。每一行后面的链接直达办法原文的对应条款。"
+        f"标有{badge('原则上：超出需评审', 'principle')}的条件是“原则上”的限制，超出时不一定不符合，需由评审认定；"
+        f"标有{badge('需评审', 'review')}的条件（如“同等层次”）自测无法判断，由专家评审认定。",
+        "",
+        f"想知道自己符合哪一类，请用[自测](../selfcheck.md)。",
+        "",
+    ]
+    for programme in rules["programmes"]:
+        out += [f"## {programme['name']} {{: #{programme['id']} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
+        for entry in programme["tiers"]:
+            tier = rules["tiers"][entry["tier"]]
+            out += [f"### {tier['name']} {{: #{programme['id']}-{entry['tier']} }}", ""]
+            for cid in tier["criteria"] + entry["also"]:
+                out += _criterion_lines(rules, questions, cid, page)
+            out.append("")
+    return "\n".join(out)
+
+
+# --- benefits ------------------------------------------------------------------------------------
+
+def _how_paid(entry: dict) -> str:
+    kind = entry["kind"]
+    if kind == "instalments":
+        return f"分{entry['parts']}年平均发放；{entry['condition']}"
+    if kind == "on_application":
+        return f"可在{entry['years']}年内{entry['condition']}"
+    if kind == "monthly":
+        return f"连续{entry['years']}年按月发放，{entry['condition']}"
+    if kind == "one_off":
+        return f"一次性发放；{entry['condition']}"
+    return entry["condition"]
+
+
+def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) -> list[str]:
+    """Amounts per tier of one programme (or of the tiers in `only`): one column per benefit
+    (+ the term total for monthly ones) and a total column when more than one benefit adds up."""
+    entries = [b for b in rules["benefits"] if b["programme"] == programme_id and b.get("amounts")]
+    tiers = [t for t in tier_ids(rules, programme_id)
+             if any(t in b["amounts"] for b in entries) and (only is None or t in only)]
+    if not entries or not tiers:
+        return []
+    head = ["类别"]
+    for b in entries:
+        if b["kind"] in ("monthly", "monthly_by_time"):
+            head.append(f"{b['name']}（每月）")
+            if b["kind"] == "monthly":
+                head.append(f"{b['name']}（{months(b)}个月合计）")
+        else:
+            head.append(b["name"])
+    summable = [b for b in entries if b["kind"] != "monthly_by_time"]
+    if len(summable) > 1:
+        head.append("合计")
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for t in tiers:
+        cells = [rules["tiers"][t]["name"]]
+        total = 0
+        for b in entries:
+            amount = b["amounts"].get(t)
+            if b["kind"] in ("monthly", "monthly_by_time"):
+                cells.append(per_month(amount) if amount is not None else "—")
+                if b["kind"] == "monthly":
+                    cells.append(yuan(benefit_total(b, t)) if amount is not None else "—")
+            else:
+                cells.append(yuan(amount) if amount is not None else "—")
+            if b in summable and amount is not None:
+                total += benefit_total(b, t)
+        if len(summable) > 1:
+            cells.append(f"**{yuan(total)}**")
+        rows.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
+    return rows
+
+
+def funding_table(rules: dict, page: str) -> list[str]:
+    rows = ["| 单位类型 | 适用于 | 用人单位承担 | 区人才专项资金承担 | 依据 |", "|---|---|---|---|---|"]
+    programme_names = {p["id"]: p["name"] for p in rules["programmes"]}
+    for f in rules["funding"]:
+        kind = f["label"].split("：")[0]
+        mark = "（原则上）" if f.get("principle") else ""
+        rows.append("| " + " | ".join([
+            md_cell(kind), md_cell("、".join(programme_names[p] for p in f["programmes"])),
+            f"{f['employer_percent']}%{mark}", f"{f['fund_percent']}%{mark}", cite(f["citation"], page),
+        ]) + " |")
+    return rows
+
+
+def _items_list(citation: dict, page: str) -> list[str]:
+    """The numbered items of an article of the text, each linked to its own anchor."""
+    article = load_measure(citation["measure"]).find(Citation(citation["measure"], citation["article"]))
+    lines = []
+    for item in article.items:
+        anchor = {**citation, "anchor": item.anchor, "label": item.citation.label}
+        lines.append(f"- {escape(item.text.rstrip('；;。'))} {cite(anchor, page, item.citation.label)}")
+    return lines
+
+
+def eligibility_section(rules: dict, page: str) -> list[str]:
+    out = ["## 保持待遇资格 {: #eligibility }", ""]
+    assessment, end, clawback = (note(rules, n) for n in ELIGIBILITY_NOTES)
+    if assessment:
+        out += ["### 年度考核 {: #annual-assessment }", "", f"{escape(assessment['text'])} {cite(assessment['citation'], page)}", ""]
+    if end:
+        out += ["### 不再享受待遇的情况 {: #benefits-end }", "", f"有下列情况之一的，不再作为引进人才或培养对象享受相应待遇（{cite(end['citation'], page)}）：", ""]
+        out += _items_list(end["citation"], page) + [""]
+    if clawback:
+        out += ["### 取消或追回待遇的情形 {: #benefits-clawback }", "", f"有下列情形之一的，按有关规定取消或追回已享受的物质待遇（{cite(clawback['citation'], page)}）：", ""]
+        out += _items_list(clawback["citation"], page) + [""]
+    return out
+
+
+def benefits_page(measure: str, rules: dict) -> str:
+    page = page_path(measure, "benefits")
+    short = MEASURE_SHORT_NAMES[measure]
+    out = [
+        f"# {short}人才：待遇、出资与资格保持",
+        "",
+        "下表中的金额均为办法规定的标准（安家补助为税前金额）。每一项后面的链接直达办法原文。",
+        "本页可直接打印。",
+        "",
+    ]
+    skip = set(PROCEDURE_NOTES) | set(ELIGIBILITY_NOTES)
+    for programme in rules["programmes"]:
+        pid = programme["id"]
+        out += [f"## {programme['name']} {{: #{pid} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
+        table = benefit_table(rules, pid)
+        if table:
+            out += [f'<div class="hc-table" markdown>', "", *table, "", "</div>", ""]
+        for b in (b for b in rules["benefits"] if b["programme"] == pid):
+            extra = ""
+            if b["kind"] == "in_kind" and b.get("tiers"):
+                extra = "适用于" + "、".join(rules["tiers"][t]["name"] for t in b["tiers"]) + "："
+            out.append(f"- **{escape(b['name'])}**：{extra}{escape(_how_paid(b))} {cite(b['citation'], page)}")
+        for n in rules["notes"]:
+            if pid in n["programmes"] and n["id"] not in skip and (n["scope"] == "programme" or n["programmes"][0] == pid):
+                out.append(f"- {escape(n['text'])} {cite(n['citation'], page)}")
+        out.append("")
+    out += ["## 谁来出资 {: #who-pays }", "", "各项待遇所需资金按用人单位类型分担：", "",
+            '<div class="hc-table" markdown>', "", *funding_table(rules, page), "", "</div>", ""]
+    out += eligibility_section(rules, page)
+    return "\n".join(out)
+
+
+# --- procedures ----------------------------------------------------------------------------------
+
+def procedure_steps(citation: dict) -> list[tuple[str, str, str]]:
+    """(text, anchor, label) of each step: the article's items, or else the sentences of its text."""
+    article = load_measure(citation["measure"]).find(Citation(citation["measure"], citation["article"]))
+    if article.items:
+        return [(item.text, item.anchor, item.citation.label) for item in article.items]
+    sentences = [s + "。" for s in article.text.split("。") if s.strip()]
+    return [(s, article.anchor, article.citation.label) for s in sentences]
+
+
+def procedures_page(measure: str, rules: dict) -> str:
+    page = page_path(measure, "procedures")
+    short = MEASURE_SHORT_NAMES[measure]
+    out = [f"# {short}人才：办理程序", "", "每个程序先以流程图示意，再逐步列出办法原文的规定。", ""]
+    for note_id, title in PROCEDURE_NOTES.items():
+        n = note(rules, note_id)
+        if n is None:
+            continue
+        steps = procedure_steps(n["citation"])
+        out += [f"## {title} {{: #{note_id.replace('_', '-')} }}", "", f"{escape(n['text'])} {cite(n['citation'], page)}", ""]
+        svg = procedure_svg([text for text, _, _ in steps], f"{title}流程图")
+        out += [f'<figure class="hc-figure">{svg}<figcaption>{escape(title)}流程示意（文字步骤见下）</figcaption></figure>', ""]
+        out.append('<ol class="hc-steps">')
+        for text, anchor, label in steps:
+            target = {**n["citation"], "anchor": anchor}
+            out.append(f"<li>{escape(text)} {cite_html(target, page, label)}</li>")
+        out += ["</ol>", ""]
+    return "\n".join(out)
