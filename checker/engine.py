@@ -23,6 +23,8 @@ VERDICT_LABELS = {MET: "符合", NOT_MET: "不符合", REVIEW: "需评审", UNAN
 # How good a verdict is for the person; a programme takes the best verdict of its tiers.
 GOODNESS = {MET: 3, REVIEW: 2, UNANSWERED: 1, NOT_MET: 0}
 GRANTING = (MET, REVIEW)
+# Operators whose "values" text already names what was compared (used when listing a group).
+SELF_DESCRIBING_OPS = {"age_at_most", "at_least", "rank_at_least", "count_at_least", "university"}
 
 
 def combine_all(verdicts) -> str:
@@ -245,11 +247,7 @@ class _Evaluator:
         verdict = combine([o.verdict for o in children])
 
         def explain():
-            parts = []
-            for o in children:
-                values, _ = o.explained
-                detail = f"（{values}）" if values else ""
-                parts.append(f"{o.criterion['label']}：{VERDICT_LABELS[o.verdict]}{detail}")
+            parts = [self._leaf_text(leaf) for leaf in self._leaves(c)]
             by_verdict = lambda v: "、".join(o.criterion["label"] for o in children if o.verdict == v)
             if combine is combine_any:
                 reason = {MET: f"满足其一：{by_verdict(MET)}", REVIEW: f"需评审：{by_verdict(REVIEW)}",
@@ -259,6 +257,24 @@ class _Evaluator:
                           UNANSWERED: f"待补充：{by_verdict(UNANSWERED)}", NOT_MET: f"未满足：{by_verdict(NOT_MET)}"}[verdict]
             return "；".join(parts), reason
         return Outcome(c, verdict, explain)
+
+    def _leaves(self, c) -> list[Outcome]:
+        """The leaf outcomes under a group, in order, each once."""
+        out = []
+        for child in c["of"]:
+            o = self.outcome(child)
+            for leaf in self._leaves(o.criterion) if o.criterion["op"] in ("all", "any") else [o]:
+                if leaf not in out:
+                    out.append(leaf)
+        return out
+
+    @staticmethod
+    def _leaf_text(o: Outcome) -> str:
+        values, _ = o.explained
+        verdict = VERDICT_LABELS[o.verdict]
+        if o.criterion["op"] in SELF_DESCRIBING_OPS and o.verdict != UNANSWERED:
+            return f"{values}（{verdict}）"
+        return f"{o.criterion['label']}：{verdict}" + (f"（{values}）" if values else "")
 
     def _op_all(self, c):
         return self._group(c, combine_all)
