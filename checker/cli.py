@@ -156,6 +156,7 @@ def run_batch(rows_in, rows_out, errors_out, as_of: dt.date) -> tuple[int, int]:
         raise UsageError("CSV 为空或缺少表头")
     if unknown:
         raise UsageError(f"未知的列：{', '.join(unknown)}（列名应为问题编号，见 python -m checker questions）")
+    columns = [(c, questions_by_id[c]) for c in reader.fieldnames if c != PASS_THROUGH]
     writer = csv.DictWriter(rows_out, REPORT_COLUMNS)
     writer.writeheader()
     written = bad = 0
@@ -165,9 +166,13 @@ def run_batch(rows_in, rows_out, errors_out, as_of: dt.date) -> tuple[int, int]:
             errors_out.write(f"第 {line} 行：列数多于表头\n")
             bad += 1
             continue
-        profile = {k: parse_cell(questions_by_id[k], v or "") for k, v in row.items() if k != PASS_THROUGH}
+        profile = {}
+        for column, question in columns:
+            answer = parse_cell(question, row[column] or "")
+            if answer is not None:
+                profile[column] = answer
         try:
-            result = evaluate({k: v for k, v in profile.items() if v is not None}, as_of=as_of)
+            result = evaluate(profile, as_of=as_of)
         except ValidationError as exc:
             errors_out.write(f"第 {line} 行：{exc}\n")
             bad += 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from functools import cache
+from functools import cache, lru_cache
 
 from checker import _data
 
@@ -33,42 +33,43 @@ def by_id() -> dict[str, dict]:
     return {q["id"]: q for q in _questions()}
 
 
-def condition_holds(condition: dict, profile: dict) -> bool:
-    """{"field", "in"}: holds when the answer (or, for a multi, any selected value) is listed."""
-    value = profile.get(condition["field"])
-    if value is None:
-        return False
-    if isinstance(value, list):
-        return any(v in condition["in"] for v in value)
-    return value in condition["in"]
+def shown_ids(profile: dict) -> frozenset[str]:
+    """Ids of the questions the form shows for this profile (shared, do not mutate).
+
+    A question shows when ALL its show_if conditions hold ({field, in}: the answer, or for a
+    multi any selected value, is listed) and the questions they refer to are shown."""
+    key = tuple(_hashable(profile.get(f)) for f in _condition_fields())
+    return _shown_for(key)
 
 
-def is_shown(question: dict, profile: dict) -> bool:
-    """A question is asked when ALL its show_if conditions hold and the ones they depend on are shown."""
-    for cond in question["show_if"]:
-        parent = by_id()[cond["field"]]
-        if not is_shown(parent, profile) or not condition_holds(cond, profile):
-            return False
-    return True
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
-def shown_ids(profile: dict) -> set[str]:
-    """Ids of the questions the form shows for this profile, in one pass (show_if only refers
-    to earlier questions, which a test checks)."""
+@cache
+def _condition_fields() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f for _, conditions in _show_if() for f, _ in conditions))
+
+
+@lru_cache(maxsize=1024)
+def _shown_for(key: tuple) -> frozenset[str]:
+    """One pass in form order (show_if only refers to earlier questions, which a test checks);
+    depends only on the answers that conditions mention, hence the cache."""
+    profile = dict(zip(_condition_fields(), key))
     shown = set()
     for qid, conditions in _show_if():
         for field, allowed in conditions:
             value = profile.get(field)
             if field not in shown or value is None:
                 break
-            if isinstance(value, list):
+            if isinstance(value, tuple):
                 if not any(v in allowed for v in value):
                     break
             elif value not in allowed:
                 break
         else:
             shown.add(qid)
-    return shown
+    return frozenset(shown)
 
 
 @cache

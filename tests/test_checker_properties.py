@@ -135,3 +135,27 @@ def test_the_json_bridge_never_raises(request):
     assert set(response) in ({"ok", "result"}, {"ok", "errors"})
     if not response["ok"]:
         assert all(set(e) == {"field", "message"} for e in response["errors"])
+
+
+def shown_by_definition(profile: dict) -> set[str]:
+    """The show_if grammar read literally (recursive), as the browser evaluates it."""
+    questions = {q["id"]: q for q in QUESTIONS}
+
+    def holds(cond):
+        value = profile.get(cond["field"])
+        if value is None:
+            return False
+        return any(v in cond["in"] for v in value) if isinstance(value, list) else value in cond["in"]
+
+    def shown(q):
+        return all(shown(questions[c["field"]]) and holds(c) for c in q["show_if"])
+
+    return {q["id"] for q in QUESTIONS if shown(q)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(profiles())
+def test_the_fast_visibility_matches_the_grammar(profile):
+    from checker.questions import shown_ids
+
+    assert shown_ids(profile) == shown_by_definition(profile)
