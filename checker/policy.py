@@ -3,6 +3,7 @@
 `load()` returns, for the guide pages and `python -m checker rules`:
 
     {"questions": [...],
+     "question_use": {question id: ["education/introduction/a", "health/flexible/funding", ...]},
      "measures": {"education": {
          "measure", "name", "disclaimer": {"interpreters", "citation"},
          "criteria": {id: {"label", "op", "citation", op parameters..., "of": [ids] for all/any}},
@@ -102,9 +103,39 @@ def _jsonable(value):
     return value
 
 
+def _criterion_fields(r: dict, cid: str) -> set[str]:
+    c = r["criteria"][cid]
+    if c["op"] in ("all", "any"):
+        return set().union(*(_criterion_fields(r, child) for child in c["of"]))
+    return {c[k] for k in ("field", "hint_field") if k in c}
+
+
+def question_use() -> dict[str, list[str]]:
+    """Which measure/programme/tier (or funding, money) needs each question: "education/introduction/a"."""
+    use: dict[str, set] = {}
+    for measure in MEASURES:
+        r = rules(measure)
+        for p in r["programmes"]:
+            for entry in p["tiers"]:
+                for cid in entry["also"] + r["tiers"][entry["tier"]]["criteria"]:
+                    for field in _criterion_fields(r, cid):
+                        use.setdefault(field, set()).add(f"{measure}/{p['id']}/{entry['tier']}")
+        for f in r["funding"]:
+            for cond in f["when"]:
+                for pid in f["programmes"]:
+                    use.setdefault(cond["field"], set()).add(f"{measure}/{pid}/funding")
+        for b in r["benefits"]:
+            if b["kind"] == "monthly":
+                use.setdefault("start_date", set()).add(f"{measure}/{b['programme']}/schedule")
+            if b["kind"] == "monthly_by_time":
+                use.setdefault("flexible_months", set()).add(f"{measure}/{b['programme']}/estimate")
+    return {q["id"]: sorted(use.get(q["id"], ())) for q in questions()}
+
+
 @cache
 def _load() -> dict:
-    return {"questions": questions(), "measures": {m: _jsonable(rules(m)) for m in MEASURES}}
+    return {"questions": questions(), "question_use": question_use(),
+            "measures": {m: _jsonable(rules(m)) for m in MEASURES}}
 
 
 def load() -> dict:

@@ -80,6 +80,9 @@ def test_every_question_is_used_by_a_rule_and_every_rule_field_is_a_question():
         for f in r["funding"]:
             used |= {cond["field"] for cond in f["when"]}
     assert used == {q["id"] for q in checker.questions()}
+    use = policy.load()["question_use"]
+    assert [q for q, places in use.items() if not places] == ["measure"]
+    assert "education/introduction/d" in use["university"] and "health/introduction/a" in use["birth_date"]
 
 
 def _fields(r: dict, cid: str, keys=("field",)) -> set[str]:
