@@ -175,7 +175,7 @@ def opendata_page(data: dict) -> str:
            f"数据版本：`{data_version()}`（规则文件和院校名单内容的摘要，数据一有变动即改变）。", "",
            "## JSON {: #json }", "",
            f"<p>{link(JSON_FILE)}：全部规则（问题、条件、人才类别、项目、待遇、出资、说明），"
-           f"结构由 {link(SCHEMA_FILE)}（JSON Schema 2020-12）描述。</p>", "",
+           f"结构由 {link(SCHEMA_FILE)}（JSON Schema `2020-12`）描述。</p>", "",
            "顶层字段：`version` 数据版本；`months_per_year` 每年月数（按月待遇的期限合计用）；"
            "`questions` 自测问题；`measures` 按办法（`education`、`health`）分列：`criteria` 条件、`tiers` 人才类别、"
            "`programmes` 项目、`benefits` 待遇（`amounts` 按类别的金额，元；按月发放的为每月金额）、"

@@ -39,7 +39,10 @@ def cite_html(citation: dict, page: str, text: str | None = None) -> str:
 
 def yuan(amount: int) -> str:
     """An amount as the measures write it: 万元 from ten thousand up (4.8万元), else 元."""
-    return f"{amount / 10000:g}万元" if amount >= 10000 else f"{amount}元"
+    if amount < 10000:
+        return f"{amount}元"
+    wan, rest = divmod(amount, 10000)
+    return f"{wan}.{rest:04d}".rstrip("0").rstrip(".") + "万元"
 
 
 def per_month(amount: int) -> str:

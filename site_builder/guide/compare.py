@@ -6,6 +6,7 @@ from html import escape
 
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, age_limit, cite, md_cell, per_month,
                                        tier_ids, yuan)
+from site_builder.guide.measure_pages import funding_table
 
 PAGE = "guide/compare.md"
 
@@ -76,6 +77,6 @@ def compare_page(data: dict) -> str:
 
     out += ["## 谁来出资 {: #who-pays }", ""]
     for measure, rules in measures.items():
-        out += [f"**{MEASURE_SHORT_NAMES[measure]}人才**", ""]
-        out += [f"- {escape(f['label'])} {cite(f['citation'], PAGE)}" for f in rules["funding"]] + [""]
+        out += [f"### {MEASURE_SHORT_NAMES[measure]}人才 {{: #who-pays-{measure} }}", "",
+                '<div class="hc-table" markdown>', "", *funding_table(rules, PAGE), "", "</div>", ""]
     return "\n".join(out)

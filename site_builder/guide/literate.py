@@ -48,6 +48,7 @@ def _rules_by_article(measure: str) -> dict[int, list[tuple[str, str, str]]]:
         place = citation["label"].split("办法", 1)[-1]
         found.setdefault(citation["article"], []).append((kind, f"{what}（{place}）", values))
 
+    add(rules["disclaimer"]["citation"], "说明", "自测结果的声明：解释机关", rules["disclaimer"]["interpreters"])
     for cid, c in rules["criteria"].items():
         add(c["citation"], "条件", f"{c['label']} [{cid}]", _criterion_values(c))
     for b in rules["benefits"]:

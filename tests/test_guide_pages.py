@@ -1,0 +1,242 @@
+"""The guide pages as generated Markdown (no browser): every figure comes from the rule data,
+procedures come from the text, the QR code follows site_url, open data matches the data."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import re
+
+import pytest
+
+import checker.policy
+from checker.citation import MEASURES, Citation
+from site_builder.guide import guide_markdown
+from site_builder.guide.campus import campus_page, graduate_url, qr_svg, site_url
+from site_builder.guide.common import per_month, yuan
+from site_builder.guide.measure_pages import page_path, procedure_steps
+from site_builder.opendata import json_schema, rules_document, tables, write_open_data
+from site_builder.text import load_measure
+
+MONEY_PAGES = lambda m: {page_path(m, "benefits"), "guide/compare.md"}  # noqa: E731
+
+
+def _sentinel_data():
+    """A copy of the rule data with every amount, age limit and share replaced by a distinctive
+    value no page could contain by chance; returns (data, [(measure, what, text, pages)])."""
+    data = copy.deepcopy(checker.policy.load())
+    expected = []
+    serial = 0
+    for measure, rules in data["measures"].items():
+        for b in rules["benefits"]:
+            for tier in list(b.get("amounts", {})):
+                serial += 1
+                if b["kind"] in ("monthly", "monthly_by_time"):
+                    b["amounts"][tier] = 7000 + serial
+                    shown = per_month(7000 + serial)
+                else:
+                    b["amounts"][tier] = 3_000_000 + serial * 10_001
+                    shown = yuan(3_000_000 + serial * 10_001)
+                pages = MONEY_PAGES(measure)
+                if b["programme"] == "introduction" and tier in ("d", "e"):
+                    pages = pages | {"guide/campus.md"}
+                expected.append((measure, f"{b['id']}.{tier}", shown, pages))
+        for cid, c in rules["criteria"].items():
+            if c["op"] == "age_at_most":
+                serial += 1
+                c["limit"] = 60 + serial
+                expected.append((measure, cid, f"不超过{60 + serial}周岁", {"guide/compare.md"}))
+        for f in rules["funding"]:
+            serial += 1
+            f["employer_percent"], f["fund_percent"] = serial, 100 - serial
+            expected.append((measure, f["label"], f"{serial}%", MONEY_PAGES(measure)))
+    return data, expected
+
+
+def test_every_amount_limit_and_share_on_the_pages_comes_from_the_data():
+    data, expected = _sentinel_data()
+    pages = guide_markdown(data)
+    for measure, what, shown, where in expected:
+        missing = [page for page in where if shown not in pages[page]]
+        assert not missing, f"{measure} {what}: {shown} not shown on {missing}"
+
+
+def test_a_changed_amount_changes_every_page_that_showed_it():
+    """Rebuild with one amount changed: each page showing the old figure in the row of that tier
+    now shows the new one, and no page keeps the old total of that tier."""
+    original = guide_markdown()
+    data = copy.deepcopy(checker.policy.load())
+    settling = next(b for b in data["measures"]["health"]["benefits"] if b["id"] == "settling")
+    old = settling["amounts"]["d"]
+    settling["amounts"]["d"] = old + 123_4500
+    changed = guide_markdown(data)
+    differing = {page for page in original if original[page] != changed[page]}
+    assert {"guide/health-benefits.md", "guide/compare.md", "guide/campus.md"} <= differing
+    assert yuan(old + 123_4500) in changed["guide/health-benefits.md"]
+    row = next(line for line in changed["guide/health-benefits.md"].splitlines() if line.startswith("| D类卫生人才"))
+    assert yuan(old) not in row
+
+
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def _visible(markdown: str) -> str:
+    """Page text without what is not a figure: citation links (labels like 第五条（一）1.（3）),
+    link targets, anchors, HTML attributes, code (identifiers, the data version) and inline SVG
+    (the diagrams repeat the listed steps)."""
+    text = re.sub(r"<svg.*?</svg>", "", markdown, flags=re.S)
+    text = re.sub(r"`[^`]*`", "", text)
+    text = re.sub(r"\[[^\]]*\]\([^)]*\)\{: \.hc-cite \}", "", text)
+    text = re.sub(r'<a class="hc-cite"[^>]*>.*?</a>', "", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"\{:[^}]*\}", "", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return text
+
+
+def _data_numbers(data: dict) -> set[str]:
+    """Every number of the rule data (values and digits inside its texts) and what the pages
+    derive from them: 万元 forms, term totals, per-tier sums; plus the policy text quoted verbatim."""
+    found: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, bool):
+            return
+        if isinstance(value, int):
+            found.add(str(value))
+            if value >= 10000:
+                found.update(_numbers(yuan(value)))
+        elif isinstance(value, str):
+            found.update(_numbers(value))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(data)
+    for rules in data["measures"].values():
+        totals: dict[tuple[str, str], int] = {}
+        for b in rules["benefits"]:
+            for tier, amount in b.get("amounts", {}).items():
+                total = amount * b["years"] * 12 if b["kind"] == "monthly" else amount
+                if b["kind"] != "monthly_by_time":
+                    totals[(b["programme"], tier)] = totals.get((b["programme"], tier), 0) + total
+                walk(total)
+                if b["kind"] == "monthly":
+                    walk(b["years"] * 12)
+        for total in totals.values():
+            walk(total)
+    for measure in MEASURES:
+        found.update(_numbers(load_measure(measure).plain_text()))
+    return found
+
+
+@pytest.mark.parametrize("page", [p for p in guide_markdown() if p != "guide/examples.md"])
+def test_no_page_types_a_figure(page):
+    """Every number a generated page shows is a number of the data (or quoted from the text)."""
+    allowed = _data_numbers(checker.policy.load())
+    stray = _numbers(_visible(guide_markdown()[page])) - allowed
+    assert not stray, f"{page} shows numbers not in the rule data: {sorted(stray)}"
+
+
+def test_scan_catches_a_typed_figure():
+    """The scan above is not vacuous: a figure typed into a page is reported."""
+    allowed = _data_numbers(checker.policy.load())
+    page = guide_markdown()["guide/health-benefits.md"] + "\n安家补助最高可达 987654 元。"
+    assert _numbers(_visible(page)) - allowed == {"987654"}
+
+
+def test_worked_examples_show_what_the_checker_answers():
+    import datetime as dt
+    import tomllib
+    from pathlib import Path
+
+    import checker
+    from site_builder.guide.examples import CASES, EXAMPLES
+
+    page = guide_markdown()["guide/examples.md"]
+    for stem in EXAMPLES:
+        case = tomllib.loads((CASES / f"{stem}.toml").read_text(encoding="utf-8"))
+        result = checker.evaluate(case["profile"], as_of=dt.date.fromisoformat(case["as_of"])).to_dict()
+        if result["money"]:
+            assert yuan(result["money"]["totals"]["total"]) in page, stem
+        for programme in result["programmes"]:
+            if programme["highest_tier_name"]:
+                assert programme["highest_tier_name"] in page, stem
+
+
+@pytest.mark.parametrize("measure", list(MEASURES))
+def test_procedure_steps_are_the_items_of_the_text(measure):
+    page = guide_markdown()[page_path(measure, "procedures")]
+    rules = checker.policy.load()["measures"][measure]
+    for note_id in ("transfer_procedure", "training_selection"):
+        note = next(n for n in rules["notes"] if n["id"] == note_id)
+        article = load_measure(measure).find(Citation(measure, note["citation"]["article"]))
+        assert [text for text, _, _ in procedure_steps(note["citation"])] == [i.text for i in article.items]
+        for item in article.items:
+            assert item.text.replace("“", "&ldquo;") in page or item.text in page
+    assert page.count('<svg class="hc-diagram"') == 3
+    assert page.count('aria-hidden="true"') >= 3 and page.count('<ol class="hc-steps">') == 3
+
+
+def test_qr_code_opens_the_graduate_path_at_the_configured_site_url():
+    url = graduate_url()
+    assert url == site_url() + "selfcheck/?path=graduate"
+    page = guide_markdown()["guide/campus.md"]
+    assert qr_svg(url) in page
+    elsewhere = campus_page(checker.policy.load(), base_url="https://example.org/talent/")
+    assert 'data-url="https://example.org/talent/selfcheck/?path=graduate"' in elsewhere
+    assert qr_svg(url) not in elsewhere
+
+
+def test_site_url_is_read_from_mkdocs_yml(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\nsite_url: 'https://a.example/b'\n", encoding="utf-8")
+    assert site_url(config) == "https://a.example/b/"
+    config.write_text("site_name: x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="site_url"):
+        site_url(config)
+
+
+def test_open_data_files_match_the_rule_data(tmp_path):
+    import jsonschema
+
+    write_open_data(tmp_path)
+    data = checker.policy.load()
+    document = json.loads((tmp_path / "data" / "rules.json").read_text(encoding="utf-8"))
+    schema = json.loads((tmp_path / "data" / "rules.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(document, schema)
+    assert document == json.loads(json.dumps(rules_document(data), ensure_ascii=False))
+    with open(tmp_path / "data" / "benefits.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    expected = {(m, b["id"], t): a for m, r in data["measures"].items() for b in r["benefits"]
+                for t, a in b.get("amounts", {}).items()}
+    assert {(r["measure"], r["benefit"], r["tier"]): int(r["amount_yuan"]) for r in rows} == expected
+    for name in tables(data):
+        assert (tmp_path / "data" / name).is_file()
+    assert (tmp_path / "data" / "universities.csv").read_bytes().startswith("name,".encode())
+
+
+def test_schema_rejects_a_broken_document():
+    import jsonschema
+
+    document = json.loads(json.dumps(rules_document(checker.policy.load()), ensure_ascii=False))
+    document["measures"]["health"]["benefits"][0]["amounts"]["a"] = -1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, json_schema())
+
+
+def test_literate_view_shows_the_rules_of_each_implemented_article():
+    from site_builder.guide.literate import article_rules
+
+    block = article_rules("education", 8)
+    assert "<details" in block and "settling" in block and yuan(500000) in block
+    assert article_rules("education", 1).count("未建模") == 1
+    full_text = next(p for p in __import__("site_builder.pages", fromlist=["x"]).measure_text_pages()
+                     if p.src_uri == "health.md").markdown
+    assert full_text.count('class="hc-literate') == len(load_measure("health").articles)
