@@ -79,6 +79,10 @@ def render_text(result: Result) -> str:
     money = d["money"]
     if money:
         t = money["totals"]
+        names = {p["id"]: p for p in d["programmes"]}
+        basis = "、".join(f"{names[b['programme']]['name']} {names[b['programme']]['highest_tier_name']}"
+                          f"（{names[b['programme']]['verdict_label']}）" for b in money["basis"])
+        lines.append(f"资金测算依据：{basis}")
         lines.append(f"资金测算：合计 {t['total']} 元（按计划发放 {t['scheduled']} 元，按需申请 {t['on_application']} 元）")
         if t["employer"] is not None:
             lines.append(f"  用人单位承担 {t['employer']} 元，区人才专项资金承担 {t['fund']} 元")
