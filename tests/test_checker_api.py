@@ -137,3 +137,31 @@ def test_the_checker_imports_only_the_standard_library():
             for name in names:
                 top = name.split(".")[0]
                 assert top == "checker" or top in sys.stdlib_module_names, (path.name, name)
+
+
+def test_result_shape_is_the_documented_contract():
+    """The browser and the guide pages read these keys (checker/README.md); change them only together."""
+    profile = {"measure": "health", "situation": "recruit", "birth_date": "1976-01-01", "health_title": "senior",
+               "degree": "doctor", "full_time": True, "years_affiliated_hospital": 20, "years_deputy_director": 5,
+               "health_a_declaration": True, "health_a_achievements": ["key_project_leader", "science_award", "chief_expert"],
+               "service_commitment": True, "start_date": "2026-07-15", "institution_urban_quality": True}
+    d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
+    assert set(d) == {"measure", "measure_name", "as_of", "situation", "disclaimer", "programmes", "money", "notes"}
+    assert set(d["disclaimer"]) == {"text", "interpreters", "citation"}
+    programme = d["programmes"][0]
+    assert set(programme) == {"id", "name", "verdict", "verdict_label", "highest_tier", "highest_tier_name",
+                              "citation", "tiers", "findings", "benefits", "notes"}
+    assert set(programme["tiers"][0]) == {"id", "name", "verdict", "verdict_label", "findings", "missing"}
+    assert set(programme["findings"][0]) == {"criterion", "label", "verdict", "verdict_label", "values", "reason", "citation"}
+    assert set(programme["findings"][0]["citation"]) == {"measure", "article", "anchor", "label", "url"}
+    assert set(programme["benefits"][0]) == {"id", "name", "kind", "amount", "total", "description", "citation"}
+    assert set(programme["notes"][0]) == {"text", "citation"}
+    money = d["money"]
+    assert set(money) == {"basis", "start_date", "items", "totals", "yearly", "monthly", "split"}
+    assert set(money["totals"]) == {"total", "scheduled", "on_application", "by_time_estimate", "employer", "fund"}
+    assert set(money["yearly"][0]) == {"year", "from", "to", "amounts", "total"}
+    assert set(money["monthly"][0]) == {"index", "month", "amount"}
+    assert set(money["split"][0]) == {"programme", "label", "employer_percent", "fund_percent", "employer", "fund",
+                                      "verdict", "citation"}
+    assert set(d["notes"][0]) == {"id", "text", "citation"}
+    assert money["yearly"][0]["from"] == "2026-08" and money["monthly"][-1]["month"] == "2031-07"
