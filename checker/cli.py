@@ -6,7 +6,8 @@ Batch CSV (UTF-8, header row): columns are question ids (see `questions`), plus 
 `applicant` column copied to the report. Empty cell = not answered; bool cells true/false
 (or 是/否); int cells digits; multi cells values separated by ";". The report has one row per
 valid applicant: line, applicant, measure, programme, tier, tier_name, verdict, verdict_label,
-missing (what the next higher tier still needs, "；"-separated), total_yuan, employer_yuan,
+missing (what the nearest higher tier open to the applicant's path still needs, or, with
+no tier, what the best tier needs; "；"-separated), total_yuan, employer_yuan,
 fund_yuan. Bad rows are reported on stderr by line number; the rest are still processed and the
 exit code is 1.
 """
@@ -132,9 +133,10 @@ def summarise(result: Result) -> dict:
     tier = best.highest
     if tier is None:
         needs = best.deciding
-    else:
-        index = best.tiers.index(tier)
-        needs = best.tiers[index - 1] if index > 0 else None
+    else:  # the nearest higher tier open to this person's path (调入 / 应届 / 柔性 / 区内)
+        above = best.tiers[:best.tiers.index(tier)]
+        needs = next((t for t in reversed(above) if not any(
+            o.verdict == "not_met" and o.criterion.get("field") == "situation" for o in t.outcomes)), None)
     money = result.money
     employer, fund = money.shares() if money else (None, None)
     return {
