@@ -46,7 +46,7 @@ def age_in_full_years(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-@dataclass
+@dataclass(eq=False)
 class Outcome:
     """The verdict of one criterion; values/reason are Chinese text, built on demand."""
 
@@ -163,12 +163,8 @@ class _Evaluator:
             f"需{choice_label(c['field'], c['min'])}及以上",
             "达到要求（更高的也符合）" if ok else "未达到要求"))
 
-    def _selected(self, c):
-        value = self.answers.get(c["field"])
-        return None if value is None else value
-
     def _op_any_in(self, c):
-        selected = self._selected(c)
+        selected = self.answers.get(c["field"])
         if selected is None:
             return self._unanswered(c)
         hits = [v for v in selected if v in c["values"]]
@@ -184,7 +180,7 @@ class _Evaluator:
         return Outcome(c, verdict, explain)
 
     def _op_count_at_least(self, c):
-        selected = self._selected(c)
+        selected = self.answers.get(c["field"])
         if selected is None:
             return self._unanswered(c)
         review_values = c.get("review_values", [])

@@ -165,3 +165,15 @@ def test_result_shape_is_the_documented_contract():
                                       "verdict", "citation"}
     assert set(d["notes"][0]) == {"id", "text", "citation"}
     assert money["yearly"][0]["from"] == "2026-08" and money["monthly"][-1]["month"] == "2031-07"
+
+
+@pytest.mark.parametrize("birth, on, age", [
+    ("1971-06-01", "2026-06-01", 55),   # the birthday completes the year
+    ("1971-06-02", "2026-06-01", 54),
+    ("2000-02-29", "2026-02-28", 25),   # a 29 February birthday completes the year on 1 March
+    ("2000-02-29", "2026-03-01", 26),
+])
+def test_age_in_full_years(birth, on, age):
+    from checker.engine import age_in_full_years
+
+    assert age_in_full_years(dt.date.fromisoformat(birth), dt.date.fromisoformat(on)) == age
