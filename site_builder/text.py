@@ -30,7 +30,7 @@ POLICY_DIR = Path(__file__).resolve().parent.parent / "policy"
 
 _NUMERAL = "[一二三四五六七八九十]+"
 _CHAPTER = re.compile(rf"^第({_NUMERAL})章\s*(.+)$")
-_ARTICLE = re.compile(rf"^第({_NUMERAL})条(?:\s+(.*))?$")
+_ARTICLE = re.compile(rf"^第({_NUMERAL})条\s*(.*)$")
 
 # Item markers, outermost level first. Each: (kind, pattern); group 1 is the number.
 _ITEM_MARKERS = (

@@ -137,3 +137,8 @@ def test_structure_errors_name_the_problem(body, message):
 def test_a_text_of_another_measure_is_refused():
     with pytest.raises(TextError, match="title"):
         parse_measure("health", f"{EDU}\n第一章  总则\n第一条  甲。\n")
+
+
+def test_an_article_number_without_a_space_after_it_still_starts_the_article():
+    first, second = measure("第一章  总    则\n第一条  甲。\n第二条乙。\n").articles
+    assert (first.text, second.number, second.text) == ("甲。", 2, "乙。")
