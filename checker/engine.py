@@ -99,10 +99,9 @@ class _Evaluator:
         if value is None:
             return self._unanswered(c)
         ok = value in c["values"]
-        allowed = "、".join(choice_label(c["field"], v) for v in c["values"])
         return Outcome(c, MET if ok else NOT_MET, lambda: (
             f"所选情况：{choice_label(c['field'], value)}",
-            "适用于所选情况" if ok else f"仅适用于：{allowed}"))
+            "适用于所选情况" if ok else "仅适用于：" + "、".join(choice_label(c["field"], v) for v in c["values"])))
 
     def _op_true(self, c):
         value = self.answers.get(c["field"])
