@@ -89,8 +89,7 @@ class _Evaluator:
         return self.cache[cid]
 
     def _unanswered(self, c: dict) -> Outcome:
-        label = by_id()[c["field"]]["label"]
-        return Outcome(c, UNANSWERED, lambda: ("尚未回答", f"请回答：{label}"))
+        return Outcome(c, UNANSWERED, lambda: ("尚未回答", f"请回答：{by_id()[c['field']]['label']}"))
 
     # --- operators ---------------------------------------------------------------------------
 
