@@ -66,6 +66,7 @@ def test_campus_poster_prints_on_one_a4_sheet_with_its_qr_code(site_url, page):
     page.goto(site_url + "guide/campus/")
     page.emulate_media(media="print")
     assert page.locator(".hc-poster svg.hc-qr").is_visible()
+    assert all(p.is_visible() for p in page.locator(".hc-poster p").all())
     assert not page.locator(".hc-noprint").first.is_visible()
     assert not page.locator(".md-header").is_visible()
     qr = page.locator(".hc-poster svg.hc-qr").bounding_box()
@@ -79,6 +80,7 @@ def test_benefit_tables_print_whole(site_url, page, measure):
     page.goto(site_url + f"guide/{measure}-benefits/")
     page.emulate_media(media="print")
     assert not page.locator(".md-sidebar--primary").is_visible()
+    assert all(p.is_visible() for p in page.locator(".hc-guide > p").all())
     tables = page.locator(".hc-table table")
     assert tables.count() >= 4
     for i in range(tables.count()):

@@ -61,7 +61,17 @@ def guide_markdown(data: dict | None = None) -> dict[str, str]:
     pages["guide/glossary.md"] = glossary_page(data)
     pages["guide/campus.md"] = campus_page(data)
     pages["guide/opendata.md"] = opendata_page(data)
-    return pages
+    return {src: _wrapped(markdown) for src, markdown in pages.items()}
+
+
+def _wrapped(markdown: str) -> str:
+    """The page body inside `<div class="hc-guide">` (after any front matter): the scope of the
+    guide's styles."""
+    front = ""
+    if markdown.startswith("---\n"):
+        end = markdown.index("\n---\n", 4) + len("\n---\n")
+        front, markdown = markdown[:end], markdown[end:]
+    return f'{front}<div class="hc-guide" markdown>\n\n{markdown}\n\n</div>\n'
 
 
 def guide_pages():
