@@ -11,7 +11,7 @@ function el(tag, props = {}, ...children) {
     else if (key === "class") node.className = value;
     else node.setAttribute(key, String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : String(child));
   }
@@ -197,7 +197,8 @@ function yearlyTable(rows, names) {
 const TOTAL_LABELS = [
   ["total", "待遇合计"],
   ["scheduled", "其中按期发放"],
-  ["on_application", "其中需申请（按实际）"],
+  ["on_application", "其中需申请、按实际拨付"],
+  ["by_time_estimate", "其中按在合工作时长估算"],
   ["employer", "用人单位承担"],
   ["fund", "区人才专项资金承担"],
 ];
@@ -218,7 +219,8 @@ function renderMoney(moneyData, siteRoot) {
       el(
         "tbody",
         {},
-        TOTAL_LABELS.filter(([key]) => totals[key] != null).map(([key, label]) =>
+        // The total always; its parts only when they hold something.
+        TOTAL_LABELS.filter(([key]) => key === "total" || totals[key]).map(([key, label]) =>
           el("tr", { "data-total": key }, el("th", { text: label }), el("td", { text: money(totals[key]) })),
         ),
       ),
@@ -254,13 +256,32 @@ function renderMoney(moneyData, siteRoot) {
   );
 }
 
+// Programmes that apply come first and open; those that do not (不符合) fold away, unless
+// nothing applies, when all are shown.
+function renderProgrammes(programmes, siteRoot) {
+  const applies = programmes.filter((p) => p.verdict !== "not_met");
+  if (!applies.length) return programmes.map((p) => renderProgramme(p, siteRoot));
+  const others = programmes.filter((p) => p.verdict === "not_met");
+  return [
+    applies.map((p) => renderProgramme(p, siteRoot)),
+    others.length
+      ? el(
+          "details",
+          { class: "hc-other" },
+          el("summary", { text: `其他项目（${others.map((p) => p.name).join("、")}）：不符合` }),
+          others.map((p) => renderProgramme(p, siteRoot)),
+        )
+      : null,
+  ];
+}
+
 export function renderResult(area, result, { siteRoot, shareURL, policyVersion }) {
   const programmes = result.programmes || [];
   const disclaimer = result.disclaimer || {};
   const share = el("a", { class: "hc-share", href: shareURL, text: "分享 / 保存此结果的链接" });
   const print = el("button", { type: "button", class: "md-button hc-print", text: "打印结果" });
   print.addEventListener("click", () => window.print());
-  area.replaceChildren(
+  const parts = [
     el("h2", { text: "自测结果" }),
     el(
       "p",
@@ -269,14 +290,15 @@ export function renderResult(area, result, { siteRoot, shareURL, policyVersion }
       policyVersion ? el("span", { text: `　政策版本：${policyVersion}` }) : null,
     ),
     el("p", { class: "hc-disclaimer" }, el("span", { text: disclaimer.text || disclaimer }), " ", citations(disclaimer, siteRoot)),
-    programmes.map((p) => renderProgramme(p, siteRoot)),
+    renderProgrammes(programmes, siteRoot),
     renderMoney(result.money, siteRoot),
     result.notes && result.notes.length
       ? el("div", { class: "hc-notes" }, el("h3", { text: "服务承诺、考核与退还" }), listOf(result.notes, (n) => renderNote(n, siteRoot), "hc-list"))
       : null,
     el("p", { class: "hc-actions hc-noprint" }, share, " ", print),
     el("p", { class: "hc-privacy hc-noprint", text: "链接“#”之后的部分就是你的回答：它只在链接里，打开链接时也不会发送到服务器。" }),
-  );
+  ];
+  area.replaceChildren(...parts.flat(Infinity).filter(Boolean));
 }
 
 export function renderErrors(area, errors, form) {

@@ -43,16 +43,18 @@ async function boot({ pyodideURL, wheelURL, lockInfo }) {
     const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
     pyodide.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
     pyodide.runPython("import importlib; importlib.invalidate_caches()");
-    const api = pyodide.pyimport("checker.api");
-    const handle = api.handle_json;
-    api.destroy();
+    // One long-lived proxy for the whole visit (borrowed from the module, which stays alive).
+    const handle = pyodide.pyimport("checker.api").handle_json;
     post({ type: "ready", ms: performance.now() - started });
-    return handle;
+    // Resolve with a plain JS function: resolving a promise with a PyProxy makes the promise
+    // machinery probe it for `then`, which never settles.
+    return (request) => handle(request);
   } catch (error) {
     const message = String(error && error.message || error);
     // A failed fetch (of the runtime or the wheel) reads differently from a Python error.
     const network = /HTTP \d|fetch|network|load/i.test(message) && !/Traceback/.test(message);
-    post({ type: "error", stage: network ? "download" : "python", message });
+    if (!failed) post({ type: "error", stage: network ? "download" : "python", message });
+    failed = true;
     throw error;
   }
 }
@@ -67,6 +69,25 @@ async function bare({ pyodideURL }) {
     post({ type: "error", stage: "bare", message: String(error && error.message || error) });
   }
 }
+
+// A failed runtime download can abort Emscripten in a promise loadPyodide never settles:
+// report any uncaught failure of this worker instead of loading forever.
+let failed = false;
+function reportUncaught(reason) {
+  if (failed) return;
+  failed = true;
+  const message = String((reason && reason.message) || reason);
+  post({ type: "error", stage: /Traceback/.test(message) ? "python" : "download", message });
+}
+self.addEventListener("unhandledrejection", (event) => reportUncaught(event.reason));
+// Pyodide 314 only warns "wasm instantiation failed!" when the .wasm cannot be fetched, and its
+// loadPyodide() then never settles: treat that warning as the failure it is.
+const warn = console.warn.bind(console);
+console.warn = (...args) => {
+  if (String(args[0]).startsWith("wasm instantiation failed")) reportUncaught("wasm download failed");
+  else warn(...args);
+};
+self.addEventListener("error", (event) => reportUncaught(event.message));
 
 self.addEventListener("message", async (event) => {
   const message = event.data || {};
