@@ -82,7 +82,7 @@ def render_text(result: Result) -> str:
         t = money["totals"]
         names = {p["id"]: p for p in d["programmes"]}
         basis = "、".join(f"{names[b['programme']]['name']} {names[b['programme']]['highest_tier_name']}"
-                          f"（{names[b['programme']]['verdict_label']}）" for b in money["basis"])
+                          f"（{VERDICT_LABELS[b['verdict']]}）" for b in money["basis"])
         lines.append(f"资金测算依据：{basis}")
         lines.append(f"资金测算：合计 {t['total']} 元（按计划发放 {t['scheduled']} 元，按需申请 {t['on_application']} 元）")
         if t["employer"] is not None:

@@ -154,9 +154,9 @@ class Money:
         scheduled = sum(sum(b.yearly().values()) for _, b in self.items())
         total = self.total
         splits = []
-        for p, _ in self.basis:
+        for p, benefits in self.basis:
             pid, rule = p.programme["id"], self.splits[p.programme["id"]]
-            p_total = sum(b.total or 0 for b in _ if b.kind != "in_kind")
+            p_total = sum(b.total or 0 for b in benefits if b.kind != "in_kind")
             if rule is None:
                 splits.append({"programme": pid, "label": "待补充：请回答用人单位的类型", "employer_percent": None,
                                "fund_percent": None, "employer": None, "fund": None,
@@ -169,7 +169,7 @@ class Money:
                            "verdict": "review" if rule.get("principle") else "met",
                            "citation": rule["citation"].to_dict()})
         return {
-            "basis": [{"programme": p.programme["id"], "tier": p.highest.tier["id"], "verdict": p.verdict}
+            "basis": [{"programme": p.programme["id"], "tier": p.highest.tier["id"], "verdict": p.highest.verdict}
                       for p, _ in self.basis],
             "start_date": self.start.isoformat() if self.start else None,
             "items": items,

@@ -177,3 +177,13 @@ def test_age_in_full_years(birth, on, age):
     from checker.engine import age_in_full_years
 
     assert age_in_full_years(dt.date.fromisoformat(birth), dt.date.fromisoformat(on)) == age
+
+
+def test_money_basis_carries_the_verdict_of_the_tier_it_pays():
+    """B under review (同等层次) and C met: the money is B's, and it says 需评审, not the programme's 符合."""
+    profile = {"measure": "education", "situation": "recruit", "birth_date": "1980-01-01", "service_commitment": True,
+               "edu_honours": ["provincial_equivalent_b", "provincial_backbone_teacher"]}
+    d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
+    intro = d["programmes"][0]
+    assert (intro["highest_tier"], intro["verdict"]) == ("b", "met")
+    assert d["money"]["basis"] == [{"programme": "introduction", "tier": "b", "verdict": "review"}]
