@@ -159,3 +159,15 @@ def test_the_fast_visibility_matches_the_grammar(profile):
     from checker.questions import shown_ids
 
     assert shown_ids(profile) == shown_by_definition(profile)
+
+
+@settings(max_examples=100, deadline=None)
+@given(profiles(), st.randoms(use_true_random=False))
+def test_the_result_ignores_key_order_and_leaves_the_profile_alone(profile, rnd):
+    snapshot = json.dumps(profile, sort_keys=True)
+    keys = list(profile)
+    rnd.shuffle(keys)
+    shuffled = {k: (rnd.sample(profile[k], len(profile[k])) if isinstance(profile[k], list) else profile[k]) for k in keys}
+    first = checker.evaluate(profile, as_of=AS_OF).to_dict()
+    assert checker.evaluate(shuffled, as_of=AS_OF).to_dict() == first
+    assert json.dumps(profile, sort_keys=True) == snapshot
