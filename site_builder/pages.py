@@ -49,6 +49,11 @@ def templates() -> jinja2.Environment:
 ARTICLE_ANNOTATORS: list[Callable[[str, int], str]] = [article_rules]
 
 
+# Search weight of the official text's sections against every other page's (default 1), so a
+# search for a term of the measures lists the articles that contain it before the guide pages.
+TEXT_SEARCH_BOOST = 4
+
+
 def measure_text_pages() -> Iterable[GeneratedPage]:
     """The complete text of each measure at /education/ and /health/."""
     template = templates().get_template("measure.md.j2")
@@ -56,7 +61,10 @@ def measure_text_pages() -> Iterable[GeneratedPage]:
         def annotate(article, measure_id=measure_id):
             return Markup("".join(f(measure_id, article.number) for f in ARTICLE_ANNOTATORS))
 
-        yield GeneratedPage(f"{measure_id}.md", template.render(measure=load_measure(measure_id), annotate=annotate))
+        markdown = template.render(
+            measure=load_measure(measure_id), annotate=annotate, search_boost=TEXT_SEARCH_BOOST
+        )
+        yield GeneratedPage(f"{measure_id}.md", markdown)
 
 
 # Every page generator of the site, in nav order where the nav is automatic.

@@ -8,6 +8,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from checker.citation import Citation
+from site_builder.text import lookup
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "test-results"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
@@ -67,12 +70,13 @@ def search(page, site_url, query: str) -> list[str]:
     return links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
 
-def article_hits(hrefs: list[str]) -> list[str]:
-    """Result links that open an article or item, as "education/#article-8", best first."""
+def section_hits(hrefs: list[str]) -> list[str]:
+    """Result links to a section of a page, as "education/#article-8", best first. (A page's
+    own entry, without a fragment, heads each group of results and is left out.)"""
     hits = []
     for href in hrefs:
         parts = urlsplit(href)
-        if parts.fragment.startswith("article-"):
+        if parts.fragment:
             hit = f"{parts.path.strip('/')}/#{parts.fragment}"
             if hit not in hits:
                 hits.append(hit)
@@ -98,16 +102,18 @@ QUERIES = [
 def test_search_finds_the_article_in_the_first_five_and_opens_it(
     site_url, page, console_errors, query, expected
 ):
-    hrefs = search(page, site_url, query)
-    top = article_hits(hrefs)[:5]
+    hits = section_hits(search(page, site_url, query))
+    top = hits[:5]
     for hit in expected:
         assert hit in top, f"{query}: {hit} not in the first five {top}"
-    # Every hit shown for a term holds the term (no scattered-character matches).
-    for hit in article_hits(hrefs):
+    # The articles come first, before any page that explains them ...
+    articles = [hit for hit in hits if "#article-" in hit]
+    assert hits[: len(articles)] == articles, f"{query}: articles not first in {hits}"
+    # ... and each holds the term itself (no match on scattered characters).
+    for hit in articles:
         measure_id, anchor = hit.split("/#")
-        text = page.context.request.get(site_url + measure_id + "/").text()
-        section = text.split(f'id="{anchor}"', 1)[1].split("<h3", 1)[0]
-        assert query in section, f"{query}: {hit} does not contain the term"
+        node = lookup(Citation.parse(measure_id, anchor.removeprefix("article-").replace("-", ".")))
+        assert query in "".join(node.lines()), f"{query}: the text of {hit} lacks the term"
 
     # The first expected hit's link opens that article.
     link = page.locator(".md-search-result__list a.md-search-result__link").filter(
