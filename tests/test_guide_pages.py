@@ -240,3 +240,13 @@ def test_literate_view_shows_the_rules_of_each_implemented_article():
     full_text = next(p for p in __import__("site_builder.pages", fromlist=["x"]).measure_text_pages()
                      if p.src_uri == "health.md").markdown
     assert full_text.count('class="hc-literate') == len(load_measure("health").articles)
+
+
+def test_grouped_conditions_are_nested_under_their_group():
+    """health A's education condition is all-of two parts: they are a sub-list of it."""
+    import markdown
+
+    html = markdown.markdown(guide_markdown()["guide/health-tiers.md"], extensions=["md_in_html", "attr_list"])
+    group = html.index("全日制普通高校研究生学历并取得硕士以上学位（以下各项均须满足）")
+    part = html.index("全日制普通高校学历", group)
+    assert html[group:part].count("<ul>") == 1 and "</li>" not in html[group:part]

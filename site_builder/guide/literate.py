@@ -31,11 +31,11 @@ def _criterion_values(c: dict) -> str:
     return OP_TEXT.get(op, op)
 
 
-def _benefit_values(b: dict) -> str:
+def _benefit_values(b: dict, tiers: dict) -> str:
     if not b.get("amounts"):
         return b["condition"]
     monthly = b["kind"] in ("monthly", "monthly_by_time")
-    return "；".join(f"{t}：{per_month(a) if monthly else yuan(a)}" for t, a in b["amounts"].items())
+    return "；".join(f"{tiers[t]['name']}：{per_month(a) if monthly else yuan(a)}" for t, a in b["amounts"].items())
 
 
 @lru_cache(maxsize=None)
@@ -52,7 +52,7 @@ def _rules_by_article(measure: str) -> dict[int, list[tuple[str, str, str]]]:
     for cid, c in rules["criteria"].items():
         add(c["citation"], "条件", f"{c['label']} [{cid}]", _criterion_values(c))
     for b in rules["benefits"]:
-        add(b["citation"], "待遇", f"{b['name']} [{b['id']}]", _benefit_values(b))
+        add(b["citation"], "待遇", f"{b['name']} [{b['id']}]", _benefit_values(b, rules["tiers"]))
     for f in rules["funding"]:
         add(f["citation"], "出资", f["label"], f"用人单位{f['employer_percent']}%，专项资金{f['fund_percent']}%")
     for n in rules["notes"]:

@@ -44,7 +44,7 @@ def _criterion_lines(rules: dict, questions: dict, cid: str, page: str, depth: i
     hint = GROUP_HINTS.get(c["op"])
     indent = "    " * depth
     text = escape(c["label"]) + (f"（{hint}）" if hint else "")
-    lines = [f"{indent}- {text} {' '.join(marks)} {cite(c['citation'], page)}".replace("  ", " ")]
+    lines = [indent + "- " + " ".join([text, *marks, cite(c["citation"], page)])]
     for child in c.get("of", []):
         lines += _criterion_lines(rules, questions, child, page, depth + 1)
     if c["op"] in ("any_in", "count_at_least"):
