@@ -29,7 +29,8 @@ def kind_of(path: str) -> str:
     if path.endswith(".map"):
         return "source maps"
     if path.endswith(".html"):
-        return "page: " + (path.rsplit("/", 1)[0] + "/" if "/" in path else path)
+        section = path.split("/", 1)[0] if "/" in path else "home" if path == "index.html" else path
+        return f"HTML pages: {section}"
     if path.startswith("search/"):
         return "search index"
     if path.startswith("assets/pyodide/"):
@@ -42,11 +43,18 @@ def kind_of(path: str) -> str:
 
 
 def sizes(site_dir: Path) -> dict[str, int]:
+    """Bytes per kind; HTML kinds are named with their page count."""
     totals: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for file in site_dir.rglob("*"):
         if file.is_file():
-            totals[kind_of(file.relative_to(site_dir).as_posix())] += file.stat().st_size
-    return dict(totals)
+            kind = kind_of(file.relative_to(site_dir).as_posix())
+            totals[kind] += file.stat().st_size
+            counts[kind] += 1
+    return {
+        (f"{kind} ({counts[kind]} pages)" if kind.startswith("HTML") else kind): size
+        for kind, size in totals.items()
+    }
 
 
 def main() -> int:
@@ -61,7 +69,7 @@ def main() -> int:
             timings = build_site(site_dir)
             seconds.append(timings["total"])
             steps = ", ".join(f"{k} {v:.2f}" for k, v in timings.items() if k != "total")
-            cold = "  [cold: jieba loads its dictionary]" if run == 0 else ""
+            cold = "  [cold: first build in this process]" if run == 0 else ""
             print(f"run {run + 1}: {timings['total']:.2f} s  ({steps}){cold}")
         by_kind = sizes(site_dir)
 
