@@ -20,10 +20,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "build":
         from site_builder.build import BuildError, build_site
+        from site_builder.search import SearchWorkerChanged
+        from site_builder.text import TextError
 
         try:
             timings = build_site(args.site_dir)
-        except BuildError as error:
+        except (BuildError, TextError, SearchWorkerChanged) as error:
+            # Problems in our sources or checks: one clear line, not a traceback.
             print(f"build failed: {error}", file=sys.stderr)
             return 1
         print(f"built in {timings['total']:.1f} s")
