@@ -132,3 +132,38 @@ def test_batch_missing_names_the_next_tier_open_to_the_path(tmp_path, capsys):
     e_row, d_row = list(csv.DictReader(open(report, encoding="utf-8")))
     assert (e_row["tier"], e_row["verdict"], e_row["missing"]) == ("e", "review", "教育部直属重点师范类高等院校毕业")
     assert (d_row["tier"], d_row["missing"]) == ("d", "")
+
+
+def test_batch_in_parallel_writes_the_same_report(tmp_path):
+    """Files of PARALLEL_FROM_ROWS rows or more use all cores; the report must not change."""
+    import io
+    import pathlib
+    import tomllib
+
+    from checker.cli import PARALLEL_FROM_ROWS, run_batch
+
+    profiles = [tomllib.loads(p.read_text("utf-8"))["profile"]
+                for p in sorted(pathlib.Path(__file__).parent.joinpath("cases").glob("*.toml"))]
+    ids = {q["id"] for q in checker.questions()}
+    header = sorted({k for p in profiles for k in p if k in ids})
+
+    def cell(value):
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return ";".join(value) if isinstance(value, list) else str(value)
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for i in range(PARALLEL_FROM_ROWS + 7):
+        profile = profiles[i % len(profiles)]
+        writer.writerow([cell(profile[k]) if k in profile else "" for k in header])
+    text = out.getvalue()
+    reports, errors = [], []
+    for jobs in (1, 2):
+        report, err = io.StringIO(), io.StringIO()
+        counts = run_batch(io.StringIO(text), report, err, dt.date(2026, 6, 1), jobs=jobs)
+        reports.append((counts, report.getvalue()))
+        errors.append(err.getvalue())
+    assert reports[0] == reports[1] and errors[0] == errors[1]
+    assert reports[0][0][1] > 0 and "第 " in errors[0]  # the invalid case rows are reported in both
