@@ -9,7 +9,8 @@ valid applicant: line, applicant, measure, programme, tier, tier_name, verdict, 
 missing (what the nearest higher tier open to the applicant's path still needs, or, with
 no tier, what the best tier needs; "；"-separated), total_yuan, employer_yuan,
 fund_yuan. Bad rows are reported on stderr by line number; the rest are still processed and the
-exit code is 1.
+exit code is 1. Files of PARALLEL_FROM_ROWS rows or more are split over --jobs processes
+(default: all cores); the report is the same, in input order.
 """
 
 from __future__ import annotations
