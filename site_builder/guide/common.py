@@ -57,6 +57,23 @@ def benefit_total(entry: dict, tier: str) -> int | None:
     return Benefit(entry, tier, amount).total
 
 
+def summable(entry: dict) -> bool:
+    """Benefits that add up to a fixed sum (not the per-month-worked flexible allowance)."""
+    return bool(entry.get("amounts")) and entry["kind"] != "monthly_by_time"
+
+
+def programme_total(rules: dict, programme_id: str, tier: str) -> int | None:
+    """What a tier receives in total from the fixed-sum benefits of a programme (None: nothing)."""
+    totals = [benefit_total(b, tier) for b in rules["benefits"]
+              if b["programme"] == programme_id and summable(b) and tier in b["amounts"]]
+    return sum(totals) if totals else None
+
+
+def short_label(citation: dict) -> str:
+    """第八条（一） without the measure's name, for places where the measure is already clear."""
+    return citation["label"].split("办法", 1)[-1]
+
+
 def months(entry: dict) -> int:
     return entry["years"] * MONTHS_PER_YEAR
 

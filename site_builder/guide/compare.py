@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, age_limit, cite, md_cell, per_month,
-                                       tier_ids, yuan)
+                                       programme_total, short_label, tier_ids, yuan)
 from site_builder.guide.measure_pages import funding_table
 
 PAGE = "guide/compare.md"
@@ -39,7 +39,9 @@ def compare_page(data: dict) -> str:
         names = "／".join(dict.fromkeys(e["name"] for e in entries.values() if e))
         first = next(e for e in entries.values() if e)
         monthly = first["kind"] in ("monthly", "monthly_by_time")
-        out += [f"## {escape(names)}{'（每月）' if monthly else ''} {{: #{bid.replace('_', '-')} }}", ""]
+        programme = next(p["name"] for r in measures.values() for p in r["programmes"] if p["id"] == first["programme"])
+        programme = programme.split("（")[0]
+        out += [f"## {programme}：{escape(names)}{'（每月）' if monthly else ''} {{: #{bid.replace('_', '-')} }}", ""]
         tiers = list(dict.fromkeys(t for m, r in measures.items() if entries[m]
                                    for t in tier_ids(r, first["programme"]) if t in entries[m]["amounts"]))
         rows = []
@@ -48,9 +50,21 @@ def compare_page(data: dict) -> str:
             for m, e in entries.items():
                 amount = e["amounts"].get(t) if e else None
                 row.append("—" if amount is None else
-                           f"{per_month(amount) if monthly else yuan(amount)} {cite(e['citation'], PAGE, '条款')}")
+                           f"{per_month(amount) if monthly else yuan(amount)} {cite(e['citation'], PAGE, short_label(e['citation']))}")
             rows.append(row)
         out += _table(head, rows)
+
+    out += ["## 引进人才：各项待遇合计 {: #introduction-total }", "",
+            "安家补助、资助和生活资助按规定标准相加（柔性引进、其他待遇不计入）。", ""]
+    tiers = list(dict.fromkeys(t for r in measures.values() for t in tier_ids(r, "introduction")))
+    rows = []
+    for t in tiers:
+        row = [_tier_label(next(iter(measures.values())), t)]
+        for rules in measures.values():
+            total = programme_total(rules, "introduction", t)
+            row.append("—" if total is None else f"**{yuan(total)}**")
+        rows.append(row)
+    out += _table(head, rows)
 
     out += ["## 年龄限制 {: #age }", ""]
     tiers = list(dict.fromkeys(t for r in measures.values() for t in r["tiers"]))
@@ -60,7 +74,7 @@ def compare_page(data: dict) -> str:
         for rules in measures.values():
             limit = age_limit(rules, t) if t in rules["tiers"] else None
             row.append(f"{'原则上' if limit.get('principle') else ''}不超过{limit['limit']}周岁 "
-                       f"{cite(limit['citation'], PAGE, '条款')}" if limit else "未作规定")
+                       f"{cite(limit['citation'], PAGE, short_label(limit['citation']))}" if limit else "未作规定")
         rows.append(row)
     out += _table(head, rows)
 
@@ -71,7 +85,7 @@ def compare_page(data: dict) -> str:
         row = [next(p["name"] for r in measures.values() for p in r["programmes"] if p["id"] == pid)]
         for rules in measures.values():
             p = next((p for p in rules["programmes"] if p["id"] == pid), None)
-            row.append(f"有 {cite(p['citation'], PAGE, '条款')}" if p else "无")
+            row.append(f"有 {cite(p['citation'], PAGE, short_label(p['citation']))}" if p else "无")
         rows.append(row)
     out += _table(["项目", *head[1:]], rows)
 

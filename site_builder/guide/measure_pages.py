@@ -8,7 +8,8 @@ from html import escape
 
 from checker.citation import Citation
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite,
-                                       cite_html, md_cell, months, note, per_month, tier_ids, yuan)
+                                       cite_html, md_cell, months, note, per_month, programme_total,
+                                       summable, tier_ids, yuan)
 from site_builder.guide.diagram import procedure_svg
 from site_builder.text import load_measure
 
@@ -113,13 +114,12 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
                 head.append(f"{b['name']}（{months(b)}个月合计）")
         else:
             head.append(b["name"])
-    summable = [b for b in entries if b["kind"] != "monthly_by_time"]
-    if len(summable) > 1:
+    adds_up = sum(1 for b in entries if summable(b)) > 1
+    if adds_up:
         head.append("合计")
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for t in tiers:
         cells = [rules["tiers"][t]["name"]]
-        total = 0
         for b in entries:
             amount = b["amounts"].get(t)
             if b["kind"] in ("monthly", "monthly_by_time"):
@@ -128,10 +128,8 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
                     cells.append(yuan(benefit_total(b, t)) if amount is not None else "—")
             else:
                 cells.append(yuan(amount) if amount is not None else "—")
-            if b in summable and amount is not None:
-                total += benefit_total(b, t)
-        if len(summable) > 1:
-            cells.append(f"**{yuan(total)}**")
+        if adds_up:
+            cells.append(f"**{yuan(programme_total(rules, programme_id, t))}**")
         rows.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return rows
 
