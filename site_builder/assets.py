@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,8 @@ SERVICE_WORKER = "sw.js"
 PRECOMPRESS_CACHE = ROOT / "build" / "precompressed"
 COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl"}
 MIN_COMPRESS_SIZE = 1024
+# The search files a Chinese site loads (mkdocs.yml: search lang zh); Material ships ~40 others.
+LUNR_NEEDED = re.compile(r"lunr\.(stemmer\.support|zh|multi)\.min\.js$")
 
 
 def _digest(paths: list[Path], base: Path) -> str:
@@ -101,6 +104,8 @@ def _precache_list(site_dir: Path) -> list[str]:
             continue
         if rel.endswith("pyodide-lock.json") or rel.endswith("sitemap.xml"):
             continue  # the worker passes the lock's info itself; sitemaps are for crawlers
+        if rel.startswith("assets/javascripts/lunr/") and not LUNR_NEEDED.search(rel):
+            continue  # search tokenizers of other languages
         if rel.endswith("index.html"):
             rel = rel[: -len("index.html")]  # pages are requested by their directory URL
         files.append(rel)

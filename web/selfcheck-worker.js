@@ -22,6 +22,8 @@ async function fetchBytes(url) {
 
 async function boot({ pyodideURL, wheelURL, lockInfo }) {
   const started = performance.now();
+  const timings = {}; // ms since boot, per finished stage: where the time goes
+  const mark = (name) => (timings[name] = Math.round(performance.now() - started));
   let stage = "runtime";
   post({ type: "stage", stage });
   try {
@@ -29,6 +31,7 @@ async function boot({ pyodideURL, wheelURL, lockInfo }) {
     const wheel = fetchBytes(wheelURL);
     wheel.catch(() => {}); // reported below, once awaited
     const { loadPyodide } = await import(new URL("pyodide.mjs", pyodideURL).href);
+    mark("runtime");
     stage = "python";
     post({ type: "stage", stage });
     const pyodide = await loadPyodide({
@@ -38,14 +41,17 @@ async function boot({ pyodideURL, wheelURL, lockInfo }) {
       lockFileContents: { info: lockInfo, packages: {} },
       packageBaseUrl: pyodideURL,
     });
+    mark("python");
     stage = "checker";
     post({ type: "stage", stage });
     const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
     pyodide.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
     pyodide.runPython("import importlib; importlib.invalidate_caches()");
+    mark("wheel");
     // One long-lived proxy for the whole visit (borrowed from the module, which stays alive).
     const handle = pyodide.pyimport("checker.api").handle_json;
-    post({ type: "ready", ms: performance.now() - started });
+    mark("checker");
+    post({ type: "ready", ms: performance.now() - started, timings });
     // Resolve with a plain JS function: resolving a promise with a PyProxy makes the promise
     // machinery probe it for `then`, which never settles.
     return (request) => handle(request);

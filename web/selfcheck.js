@@ -42,6 +42,7 @@ function startChecker(root) {
     if (data.type === "stage") {
       state.stage = data.stage;
     } else if (data.type === "ready") {
+      state.timings = data.timings;
       state.status = "ready";
       state.stage = "ready";
     } else if (data.type === "result") {
@@ -234,6 +235,8 @@ function attach(root) {
   // Text pages never need the renderer: it loads with the 自测 page, while Python boots.
   const renderer = import("./selfcheck-result.js");
 
+  // Timings for benchmarks and monitoring, as data-* attributes (ms since navigation start, or
+  // for data-paint-ms since the submission was answered).
   const run = async (profile) => {
     const started = performance.now();
     const response = await checker.check({ profile });
@@ -250,8 +253,11 @@ function attach(root) {
     }
     resultArea.hidden = false;
     resultArea.dataset.state = "done";
-    resultArea.dataset.ms = String(Math.round(performance.now() - started));
     resultArea.scrollIntoView({ block: "start" });
+    // After the next frame has been painted.
+    requestAnimationFrame(() =>
+      setTimeout(() => (resultArea.dataset.paintMs = (performance.now() - started).toFixed(1))),
+    );
   };
 
   const onState = (state) => {
@@ -264,6 +270,8 @@ function attach(root) {
       state.status === "error" ? "自测程序无法运行。" : STAGE_TEXT[state.stage] || STAGE_TEXT.runtime;
     if (state.status === "error") showFailure(root, state.error);
     if (state.status === "ready") {
+      root.dataset.readyMs ||= performance.now().toFixed(0);
+      root.dataset.bootTimings = JSON.stringify(state.timings || {});
       registerServiceWorker(root);
       if (waiting) {
         const profile = waiting;
@@ -279,6 +287,7 @@ function attach(root) {
     event.preventDefault(); // never a request: the answers stay on this device
     const profile = applySkipLogic(form);
     resultArea.dataset.state = "pending";
+    delete resultArea.dataset.paintMs;
     if (checker.state.status === "ready") {
       run(profile);
     } else if (checker.state.status === "loading") {
@@ -288,6 +297,7 @@ function attach(root) {
   });
   submit.disabled = false; // submission is now intercepted: safe to enable
   root.dataset.form = "usable";
+  root.dataset.usableMs = performance.now().toFixed(0);
 
   if (shared) form.requestSubmit();
 }
@@ -299,7 +309,16 @@ function registerServiceWorker(root) {
   root.dataset.offline = "pending";
   navigator.serviceWorker
     .register(new URL("sw.js", SITE_ROOT), { scope: SITE_ROOT.pathname })
-    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      // A failed install (a file missing from the precache) would leave `ready` pending forever.
+      const installing = registration.installing;
+      return new Promise((resolve, reject) => {
+        installing?.addEventListener("statechange", () => {
+          if (installing.state === "redundant" && !registration.active) reject(new Error("install failed"));
+        });
+        navigator.serviceWorker.ready.then(resolve);
+      });
+    })
     .then(() => (root.dataset.offline = "ready"))
     .catch((error) => {
       console.warn("离线功能不可用:", error.message);

@@ -1,0 +1,246 @@
+"""Benchmark the 自测 page in ONE browser session (Debian Chromium, headless) against the built
+site served by the project's own server, and print the figures.
+
+  (a) bare loadPyodide() in a module worker          (b) navigation -> checker ready
+  (c) navigation -> form usable                      (d) submit -> result painted
+each cold (browser cache, service worker and its caches cleared) and warm (visited before), the
+ratio (b)/(a), and the bytes the server sent for a cold visit of the 自测 page and of a text page.
+Targets (the issue): (c) < 1 s, (b)/(a) <= 1.15, (d) < 100 ms, 自测 cold transfer within 10% of
+the compressed Pyodide files it needs; text pages load no Pyodide at all.
+
+Usage: .venv/bin/python -m site_builder build && .venv/bin/python bench/selfcheck_bench.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import functools
+import http.server
+import json
+import statistics
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from site_builder.server import SiteRequestHandler  # noqa: E402
+
+SITE = ROOT / "site"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+PYODIDE_NEEDED = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+PROFILE = json.loads((ROOT / "tests" / "pyodide" / "selfcheck_profiles.json").read_text(encoding="utf-8"))[
+    "health_b_two_achievements"]["profile"]
+
+
+BOOT_TIMINGS: list[dict] = []  # the worker's own stage timings, per 自测 visit
+
+
+class CountingHandler(SiteRequestHandler):
+    """The project's handler, counting the bytes it writes (headers and bodies) per request."""
+
+    lock = threading.Lock()
+    requests: list[list] = []  # [path, bytes], in the order the requests arrived
+    wasm_accept = ""  # the Accept-Encoding the browser sent for the .wasm
+
+    def setup(self):
+        super().setup()
+        write = self.wfile.write
+        self.current = None
+
+        def counting_write(data):
+            if self.current is not None:
+                self.current[1] += len(data)
+            return write(data)
+
+        self.wfile.write = counting_write
+
+    def parse_request(self):
+        ok = super().parse_request()
+        if ok:
+            self.current = [self.path, 0]
+            with CountingHandler.lock:
+                CountingHandler.requests.append(self.current)
+                if self.path.endswith(".wasm"):
+                    CountingHandler.wasm_accept = self.headers.get("Accept-Encoding", "")
+        return ok
+
+    def log_message(self, *args):
+        pass
+
+    @classmethod
+    def reset(cls):
+        with cls.lock:
+            cls.requests = []
+
+    @classmethod
+    def sent(cls, until: str | None = None) -> int:
+        """Bytes sent, optionally only for requests that arrived before the first `until` path."""
+        total = 0
+        for path, count in list(cls.requests):
+            if until and path == until:
+                break
+            total += count
+        return total
+
+
+def set_site(path: Path) -> None:
+    global SITE
+    SITE = path
+
+
+def serve():
+    handler = functools.partial(CountingHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def runtime_paths() -> dict:
+    html = (SITE / "selfcheck" / "index.html").read_text(encoding="utf-8")
+    import re
+
+    return {"pyodide": re.search(r'data-pyodide="([^"]+)"', html).group(1)}
+
+
+def compressed_pyodide_bytes(accept: str) -> int:
+    """What the server sends for the Pyodide files the page needs, given the browser's codings."""
+    total = 0
+    directory = SITE / runtime_paths()["pyodide"]
+    for name in PYODIDE_NEEDED:
+        path = directory / name
+        for coding, suffix in (("br", ".br"), ("gzip", ".gz")):
+            if coding in accept and path.with_name(name + suffix).is_file():
+                path = path.with_name(name + suffix)
+                break
+        total += path.stat().st_size
+    return total
+
+
+def clear_everything(cdp, origin):
+    cdp.send("Network.clearBrowserCache")
+    cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+
+
+def bare_load_ms(page, base, pyodide):
+    """(a): a module worker that only runs loadPyodide(), started from a text page."""
+    page.goto(base + "education/")
+    return page.evaluate(
+        """([workerURL, pyodideURL]) => new Promise((resolve, reject) => {
+            const started = performance.now();
+            const worker = new Worker(workerURL, { type: "module" });
+            worker.onmessage = ({ data }) => {
+              if (data.type === "ready") { resolve(performance.now() - started); worker.terminate(); }
+              if (data.type === "error") reject(new Error(data.message));
+            };
+            worker.postMessage({ type: "bare", pyodideURL });
+        })""",
+        [base + "assets/hc/selfcheck-worker.js", base + pyodide],
+    )
+
+
+def selfcheck_visit(page, base):
+    """(b), (c), (d) for one navigation to the 自测 page, opened by a share link (fragment) so
+    the whole profile is filled in; (d) is a second submission once the first was answered."""
+    share = base64.urlsafe_b64encode(json.dumps(PROFILE, ensure_ascii=False).encode()).decode().rstrip("=")
+    page.goto(base + "selfcheck/#a=" + share)
+    root = page.locator("#hc-selfcheck")
+    page.locator(".hc-result[data-paint-ms]").wait_for(state="attached", timeout=120_000)
+    ready, usable = float(root.get_attribute("data-ready-ms")), float(root.get_attribute("data-usable-ms"))
+    BOOT_TIMINGS.append(json.loads(root.get_attribute("data-boot-timings")))
+    page.click(".hc-submit")
+    page.locator(".hc-result[data-paint-ms]").wait_for(state="attached", timeout=30_000)
+    painted = float(page.locator(".hc-result").get_attribute("data-paint-ms"))
+    return ready, usable, painted
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="repetitions of each measurement (median shown)")
+    parser.add_argument("--site", type=Path, default=SITE, help="built site (default: site/)")
+    args = parser.parse_args()
+    set_site(args.site.resolve())
+    if not (SITE / "selfcheck" / "index.html").is_file():
+        print("site/ is not built: run `.venv/bin/python -m site_builder build`", file=sys.stderr)
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    server = serve()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    origin = base.rstrip("/")
+    pyodide = runtime_paths()["pyodide"]
+    figures: dict[str, list[float]] = {}
+
+    def record(key, value):
+        figures.setdefault(key, []).append(value)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context()
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+
+        for _ in range(args.runs):
+            # Cold: nothing cached, no service worker.
+            clear_everything(cdp, origin)
+            page.goto("about:blank")
+            record("a_cold", bare_load_ms(page, base, pyodide))
+            clear_everything(cdp, origin)
+            page.goto("about:blank")
+            CountingHandler.reset()
+            b, c, d = selfcheck_visit(page, base)
+            record("b_cold", b), record("c_cold", c), record("d_cold", d)
+            page.locator("#hc-selfcheck[data-offline=ready]").wait_for(state="attached", timeout=120_000)
+            # The service worker is registered once the checker is ready: what came before is
+            # the visit itself; what follows, the offline copy of the site.
+            record("bytes_selfcheck_until_ready", CountingHandler.sent(until="/sw.js"))
+            record("bytes_selfcheck_with_offline_copy", CountingHandler.sent())
+            # Warm: the same visits again (HTTP cache, compiled wasm, service worker).
+            record("a_warm", bare_load_ms(page, base, pyodide))
+            b, c, d = selfcheck_visit(page, base)
+            record("b_warm", b), record("c_warm", c), record("d_warm", d)
+            # A text page, cold.
+            clear_everything(cdp, origin)
+            page.goto("about:blank")
+            CountingHandler.reset()
+            page.goto(base + "health/")
+            page.wait_for_load_state("networkidle")
+            record("bytes_text_page", CountingHandler.sent())
+            record("text_page_pyodide_requests", sum("pyodide" in p or ".whl" in p for p, _ in CountingHandler.requests))
+        browser.close()
+    server.shutdown()
+
+    med = {key: statistics.median(values) for key, values in figures.items()}
+    accept = CountingHandler.wasm_accept
+    pyodide_bytes = compressed_pyodide_bytes(accept)
+    print(f"自测 benchmark — {args.runs} run(s), median; Chromium's Accept-Encoding for the wasm: {accept!r}")
+    print(f"{'':34}{'cold':>10}{'warm':>10}")
+    for key, label, target in (
+        ("a", "(a) bare loadPyodide() in worker", ""),
+        ("b", "(b) navigation -> checker ready", ""),
+        ("c", "(c) navigation -> form usable", "target < 1000 ms"),
+        ("d", "(d) submit -> result painted", "target < 100 ms"),
+    ):
+        print(f"{label:34}{med[key + '_cold']:>8.0f}ms{med[key + '_warm']:>8.0f}ms  {target}")
+    for temp in ("cold", "warm"):
+        print(f"ratio (b)/(a) {temp}: {med['b_' + temp] / med['a_' + temp]:.2f}  (target <= 1.15)")
+    sent = med["bytes_selfcheck_until_ready"]
+    print(f"bytes, cold 自测 visit until ready:     {sent:>12,.0f}  "
+          f"({sent / pyodide_bytes - 1:+.1%} vs {pyodide_bytes:,} compressed Pyodide files; target within +10%)")
+    print(f"bytes, same visit incl. offline copy:   {med['bytes_selfcheck_with_offline_copy']:>12,.0f}  "
+          "(the service worker's precache of the whole site)")
+    print(f"bytes, cold text page (health/):        {med['bytes_text_page']:>12,.0f}  "
+          f"(Pyodide/wheel requests: {med['text_page_pyodide_requests']:.0f})")
+    print("worker stage timings (ms since worker start; cold, warm per run):")
+    for timings in BOOT_TIMINGS:
+        print("   ", "  ".join(f"{k} {v}" for k, v in timings.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
