@@ -79,8 +79,28 @@ def tiers_page(measure: str, rules: dict, questions: dict) -> str:
             out += [f"### {tier['name']} {{: #{programme['id']}-{entry['tier']} }}", ""]
             for cid in tier["criteria"] + entry["also"]:
                 out += _criterion_lines(rules, questions, cid, page)
-            out.append("")
+            out += ["", _tier_summary(measure, rules, programme["id"], entry["tier"]), ""]
     return "\n".join(out)
+
+
+# Which procedure a tier of a programme goes through (note ids of the rule data).
+TIER_PROCEDURES = {("introduction", "a"): "transfer_procedure", ("introduction", "b"): "transfer_procedure",
+                   ("introduction", "c"): "transfer_procedure", ("introduction", "d"): "campus_recruitment",
+                   ("introduction", "e"): "campus_recruitment", ("training", "top"): "training_selection",
+                   ("training", "young"): "training_selection"}
+
+
+def _tier_summary(measure: str, rules: dict, programme_id: str, tier: str) -> str:
+    """One line under a tier's checklist: its money at a glance and where to read on."""
+    parts = []
+    total = programme_total(rules, programme_id, tier)
+    if total is not None:
+        parts.append(f"按标准合计**{yuan(total)}**")
+    parts.append(f"[待遇详情]({page_path(measure, 'benefits').removeprefix('guide/')}#{programme_id})")
+    procedure = TIER_PROCEDURES.get((programme_id, tier))
+    if procedure and note(rules, procedure):
+        parts.append(f"[办理程序]({page_path(measure, 'procedures').removeprefix('guide/')}#{procedure.replace('_', '-')})")
+    return "> " + " · ".join(parts)
 
 
 # --- benefits ------------------------------------------------------------------------------------
