@@ -195,13 +195,22 @@ function showFailure(root, reason) {
   box.replaceChildren();
   const p = document.createElement("p");
   p.textContent = `${FAILURE_TEXT[reason] || FAILURE_TEXT.python}你填写的内容仍保留在表格中。`;
+  // The static pages say the same as the checker: tiers, benefits and the full texts.
   const links = document.createElement("p");
   links.append("你也可以直接阅读各层次人才的条件和待遇：");
-  [["education/", "教育人才引进培养办法"], ["health/", "卫生人才引进培养办法"]].forEach(([path, label], n) => {
+  const pages = [
+    ["guide/education-tiers/", "教育人才类别与条件"],
+    ["guide/education-benefits/", "教育人才待遇"],
+    ["guide/health-tiers/", "卫生人才类别与条件"],
+    ["guide/health-benefits/", "卫生人才待遇"],
+    ["education/", "教育人才办法全文"],
+    ["health/", "卫生人才办法全文"],
+  ];
+  pages.forEach(([path, label], n) => {
     if (n) links.append("、");
     const a = document.createElement("a");
     a.href = new URL(path, SITE_ROOT).href;
-    a.textContent = `《合川区${label}（试行）》`;
+    a.textContent = label;
     links.append(a);
   });
   links.append("。");
