@@ -184,25 +184,31 @@ PARALLEL_FROM_ROWS = 2000  # below this, starting processes costs more than it s
 
 def run_batch(rows_in, rows_out, errors_out, as_of: dt.date, jobs: int = 1) -> tuple[int, int]:
     """Evaluate every row of a CSV reader; return (rows written, bad rows)."""
-    reader = csv.DictReader(rows_in)
-    questions_by_id = by_id()
-    unknown = [c for c in reader.fieldnames or [] if c not in questions_by_id and c != PASS_THROUGH]
-    if not reader.fieldnames:
+    reader = csv.reader(rows_in)
+    header = next(reader, None)
+    if not header:
         raise UsageError("CSV 为空或缺少表头")
+    questions_by_id = by_id()
+    unknown = [c for c in header if c not in questions_by_id and c != PASS_THROUGH]
     if unknown:
         raise UsageError(f"未知的列：{', '.join(unknown)}（列名应为问题编号，见 python -m checker questions）")
-    columns = [(c, questions_by_id[c]) for c in reader.fieldnames if c != PASS_THROUGH]
+    columns = [(i, c, questions_by_id[c]) for i, c in enumerate(header) if c != PASS_THROUGH]
+    applicant_at = header.index(PASS_THROUGH) if PASS_THROUGH in header else None
     rows, problems = [], []
-    for row in reader:
-        if None in row:
+    for cells in reader:
+        if not cells:
+            continue  # a blank line
+        if len(cells) > len(header):
             problems.append((reader.line_num, None, "列数多于表头"))
             continue
         profile = {}
-        for column, question in columns:
-            answer = parse_cell(question, row[column] or "")
-            if answer is not None:
-                profile[column] = answer
-        rows.append((reader.line_num, row.get(PASS_THROUGH, ""), profile))
+        for i, column, question in columns:
+            if i < len(cells) and cells[i]:
+                answer = parse_cell(question, cells[i])
+                if answer is not None:
+                    profile[column] = answer
+        applicant = cells[applicant_at] if applicant_at is not None and applicant_at < len(cells) else ""
+        rows.append((reader.line_num, applicant, profile))
     if jobs > 1 and len(rows) >= PARALLEL_FROM_ROWS:
         results = _evaluate_in_parallel(rows, as_of, jobs)
     else:
