@@ -5,7 +5,9 @@ Bad input → a precise message on stderr and a non-zero exit, never a traceback
 Batch CSV (UTF-8, header row): columns are question ids (see `questions`), plus an optional
 `applicant` column copied to the report. Empty cell = not answered; bool cells true/false
 (or 是/否); int cells digits; multi cells values separated by ";". The report has one row per
-valid applicant: line, applicant, measure, programme, tier, tier_name, verdict, verdict_label,
+valid applicant: line, applicant, measure, programme (the one with the best verdict), tier (its
+highest tier met or under review), tier_name, tier_verdict, verdict (the programme's: the best
+of its tiers), verdict_label,
 missing (what the nearest higher tier open to the applicant's path still needs, or, with
 no tier, what the best tier needs; "；"-separated), total_yuan, employer_yuan,
 fund_yuan. Bad rows are reported on stderr by line number; the rest are still processed and the
@@ -29,7 +31,7 @@ from checker.profile import parse_date
 from checker.questions import by_id, questions
 from checker.schema import profile_schema
 
-REPORT_COLUMNS = ["line", "applicant", "measure", "programme", "tier", "tier_name", "verdict",
+REPORT_COLUMNS = ["line", "applicant", "measure", "programme", "tier", "tier_name", "tier_verdict", "verdict",
                   "verdict_label", "missing", "total_yuan", "employer_yuan", "fund_yuan"]
 PASS_THROUGH = "applicant"
 _BOOLS = {"true": True, "false": False, "是": True, "否": False}
@@ -146,6 +148,7 @@ def summarise(result: Result) -> dict:
         "programme": best.programme["id"],
         "tier": tier.tier["id"] if tier else "",
         "tier_name": tier.tier["name"] if tier else "",
+        "tier_verdict": tier.verdict if tier else "",
         "verdict": best.verdict,
         "verdict_label": VERDICT_LABELS[best.verdict],
         "missing": "；".join(needs.missing_labels) if needs else "",

@@ -130,7 +130,7 @@ def test_batch_missing_names_the_next_tier_open_to_the_path(tmp_path, capsys):
     ])
     assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 0
     e_row, d_row = list(csv.DictReader(open(report, encoding="utf-8")))
-    assert (e_row["tier"], e_row["verdict"], e_row["missing"]) == ("e", "review", "教育部直属重点师范类高等院校毕业")
+    assert (e_row["tier"], e_row["tier_verdict"], e_row["missing"]) == ("e", "review", "教育部直属重点师范类高等院校毕业")
     assert (d_row["tier"], d_row["missing"]) == ("d", "")
 
 
