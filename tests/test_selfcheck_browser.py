@@ -169,8 +169,9 @@ def test_share_link_restores_form_and_result_in_a_fresh_context(page, new_page, 
     assert_shows(other, site_url, cpython_result(profile))
 
 
-def test_print_layout_is_one_page_with_date_and_policy_version(page, site_url):
-    profile = PROFILES["education_young_backbone_in_district"]["profile"]
+@pytest.mark.parametrize("name", ["education_young_backbone_in_district", "health_a_aged_56"])
+def test_print_layout_is_one_page_with_date_and_policy_version(page, site_url, name):
+    profile = PROFILES[name]["profile"]
     open_selfcheck(page, site_url)
     fill_form(page, profile)
     submit_and_wait(page)
@@ -182,6 +183,25 @@ def test_print_layout_is_one_page_with_date_and_policy_version(page, site_url):
     assert page.locator(".hc-disclaimer").is_visible()
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+def test_bad_input_gets_a_clear_chinese_message_on_the_field(page, site_url, console_errors):
+    open_selfcheck(page, site_url)
+    page.check("#hc-measure-1")
+    page.check("#hc-situation-1")
+    page.fill("#hc-years_director", "99")  # above the question's max
+    submit_and_wait(page)
+    expected = json.loads(handle_json(json.dumps({"profile": {
+        "measure": "health", "situation": "recruit", "years_director": 99}})))
+    assert expected["ok"] is False
+    shown = page.locator(".hc-errors li").all_inner_texts()
+    assert len(shown) == len(expected["errors"])
+    for error, text in zip(expected["errors"], shown):
+        assert error["message"] in text
+    label = next(q["label"] for q in QUESTIONS if q["id"] == "years_director")
+    assert any(label in text for text in shown)
+    assert page.locator('.hc-q[data-qid="years_director"][data-invalid]').count() == 1
+    assert console_errors == []
 
 
 def test_text_pages_do_not_load_pyodide(page, site_url):
