@@ -30,7 +30,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 VERSIONED_PREFIXES = ("assets/pyodide/", "assets/checker/")
 SERVICE_WORKER = "sw.js"
 PRECOMPRESS_CACHE = ROOT / "build" / "precompressed"
-COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl"}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl", ".csv"}
 MIN_COMPRESS_SIZE = 1024
 # The search files a Chinese site loads (mkdocs.yml: search lang zh); Material ships ~40 others.
 LUNR_NEEDED = re.compile(r"lunr\.(stemmer\.support|zh|multi)\.min\.js$")
