@@ -158,7 +158,6 @@ def test_scan_catches_a_typed_figure():
 def test_worked_examples_show_what_the_checker_answers():
     import datetime as dt
     import tomllib
-    from pathlib import Path
 
     import checker
     from site_builder.guide.examples import CASES, EXAMPLES

@@ -10,7 +10,7 @@ from pathlib import Path
 import segno
 
 from site_builder.guide.common import MEASURE_SHORT_NAMES, cite, note
-from site_builder.guide.measure_pages import _criterion_lines, benefit_table
+from site_builder.guide.measure_pages import criterion_lines, benefit_table
 
 PAGE = "guide/campus.md"
 GRADUATE_TIERS = {"d", "e"}
@@ -77,7 +77,7 @@ def campus_page(data: dict, base_url: str | None = None) -> str:
             tier = rules["tiers"][entry["tier"]]
             details += [f"### {tier['name']} {{: #{measure}-{entry['tier']} }}", ""]
             for cid in tier["criteria"] + entry["also"]:
-                details += _criterion_lines(rules, questions, cid, PAGE)
+                details += criterion_lines(rules, questions, cid, PAGE)
             details.append("")
         procedure = note(rules, "campus_recruitment")
         if procedure:

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from checker.citation import MEASURE_SHORT_NAMES, MEASURES, Citation
+from checker.citation import MEASURE_SHORT_NAMES, Citation  # noqa: F401 (MEASURE_SHORT_NAMES: re-exported)
 from checker.money import MONTHS_PER_YEAR, Benefit
 
-__all__ = ["MEASURES", "MEASURE_SHORT_NAMES", "yuan", "cite", "cite_html", "benefit_total",
-           "per_month", "badge", "tier_ids", "criterion_tree", "age_limit", "note", "md_cell",
-           "root_prefix", "citation_of"]
 
 
 def root_prefix(page: str) -> str:

@@ -33,7 +33,7 @@ def _choice_labels(questions: dict, field: str) -> dict:
     return {c["value"]: c["label"] for c in questions[field].get("choices", [])}
 
 
-def _criterion_lines(rules: dict, questions: dict, cid: str, page: str, depth: int = 0) -> list[str]:
+def criterion_lines(rules: dict, questions: dict, cid: str, page: str, depth: int = 0) -> list[str]:
     c = rules["criteria"][cid]
     marks = []
     if c.get("principle"):
@@ -47,7 +47,7 @@ def _criterion_lines(rules: dict, questions: dict, cid: str, page: str, depth: i
     text = escape(c["label"]) + (f"（{hint}）" if hint else "")
     lines = [indent + "- " + " ".join([text, *marks, cite(c["citation"], page)])]
     for child in c.get("of", []):
-        lines += _criterion_lines(rules, questions, child, page, depth + 1)
+        lines += criterion_lines(rules, questions, child, page, depth + 1)
     if c["op"] in ("any_in", "count_at_least"):
         labels = _choice_labels(questions, c["field"])
         review = set(c.get("review_values", []))
@@ -78,7 +78,7 @@ def tiers_page(measure: str, rules: dict, questions: dict) -> str:
             tier = rules["tiers"][entry["tier"]]
             out += [f"### {tier['name']} {{: #{programme['id']}-{entry['tier']} }}", ""]
             for cid in tier["criteria"] + entry["also"]:
-                out += _criterion_lines(rules, questions, cid, page)
+                out += criterion_lines(rules, questions, cid, page)
             out += ["", _tier_summary(measure, rules, programme["id"], entry["tier"]), ""]
     return "\n".join(out)
 
