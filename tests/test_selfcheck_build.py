@@ -162,3 +162,24 @@ def test_versioned_assets_are_cached_long_and_pages_revalidated(site_url, runtim
     headers, _ = _get(site_url + "assets/hc/selfcheck-worker.js")
     # A module worker takes its CSP from its own response.
     assert "'wasm-unsafe-eval'" in headers["Content-Security-Policy"]
+
+
+def test_a_new_build_gets_a_new_service_worker_cache(tmp_path):
+    (tmp_path / "index.html").write_text("<h1>一</h1>", encoding="utf-8")
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "app.js").write_text("1", encoding="utf-8")
+    (tmp_path / "assets" / "app.js.br").write_bytes(b"x")  # compressed copies are not precached
+
+    def generated():
+        assets.write_service_worker(tmp_path)
+        sw = (tmp_path / "sw.js").read_text(encoding="utf-8")
+        files = json.loads(re.search(r"const FILES = (\[.*?\]);", sw).group(1))
+        return re.search(r'const VERSION = "([0-9a-f]+)";', sw).group(1), files
+
+    version, files = generated()
+    assert sorted(files) == ["", "assets/app.js"]  # the root page by its directory URL
+    assert generated()[0] == version  # same content, same cache
+    (tmp_path / "assets" / "app.js").write_text("2", encoding="utf-8")
+    assert generated()[0] != version  # any changed byte: a new cache, the old one deleted
+    sw = (tmp_path / "sw.js").read_text(encoding="utf-8")
+    assert 'name.startsWith("hc-site-") && name !== CACHE' in sw
