@@ -229,6 +229,16 @@ def test_download_failure_explains_and_keeps_the_answers(page, site_url, site_di
     assert page.is_checked("#hc-measure-1") and page.input_value("#hc-birth_date") == "1980-01-02"
 
 
+def test_broken_checker_package_gets_a_clear_message(page, site_url):
+    page.route("**/checker.whl", lambda route: route.fulfill(status=200, body=b"not a wheel"))
+    open_selfcheck(page, site_url)
+    page.check("#hc-measure-0")
+    page.locator("#hc-selfcheck[data-state=error]").wait_for(state="attached", timeout=READY_MS)
+    assert "自测程序" in page.locator(".hc-error").inner_text()
+    assert page.locator(".hc-error a").count() >= 2
+    assert page.is_checked("#hc-measure-0")
+
+
 def test_no_webassembly_gets_a_clear_message(new_page, site_url):
     page = new_page()
     page.add_init_script("delete globalThis.WebAssembly;")
