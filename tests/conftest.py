@@ -3,7 +3,8 @@
 Browser fixtures (they need the built site: `python -m site_builder build` runs before pytest
 in scripts/test):
 
-* `site_dir` (session) — Path of the built site, `site/`; fails clearly if it was not built.
+* `site_dir` (session) — Path of a snapshot of the built site `site/`, copied at session start;
+  fails clearly if it was not built.
 * `site_url` (session) — base URL, ending in "/", of the built site served by the project's own
   server (`site_builder.server`, with its CSP and headers) on a free localhost port.
 * `browser` (session) — Playwright Chromium: Debian's /usr/bin/chromium, headless, no network
@@ -19,6 +20,7 @@ in scripts/test):
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,11 +41,15 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 @pytest.fixture(scope="session")
-def site_dir() -> Path:
+def site_dir(tmp_path_factory) -> Path:
     site = ROOT / "site"
     if not (site / "index.html").is_file():
         pytest.fail("site/ is not built: run `.venv/bin/python -m site_builder build` first")
-    return site
+    # A snapshot taken once per session: a rebuild of site/ while the suite runs (several
+    # people share one checkout) must not pull files from under the tests.
+    snapshot = tmp_path_factory.mktemp("built") / "site"
+    shutil.copytree(site, snapshot)
+    return snapshot
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 other host, no CSP violation or console error, anchors open their article, Chinese search finds
 the measures' terms, phone width without sideways scrolling, a clean print view."""
 
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -61,11 +62,13 @@ def search(page, site_url, query: str) -> list[str]:
     box = page.locator("input.md-search__input")
     box.click()
     links = page.locator(".md-search-result__list a.md-search-result__link")
-    for _ in range(40):  # the index loads in a worker: retype until it answers
+    deadline = time.monotonic() + 30  # generous: the machine running the suite may be busy
+    while time.monotonic() < deadline:  # the index loads in a worker: retype until it answers
         box.fill(query)
         box.press("End")  # Material reacts to key events, not to fill() alone
-        page.wait_for_timeout(250)
+        page.wait_for_timeout(300)
         if links.count():
+            page.wait_for_timeout(200)  # let the list finish rendering
             break
     return links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
