@@ -160,6 +160,13 @@ def test_share_link_restores_form_and_result_in_a_fresh_context(page, new_page, 
     assert base == site_url + "selfcheck/" and fragment.startswith("a=")
     first = page.locator(".hc-programme").all_text_contents()
 
+    # Following the link on the same page (only the fragment changes) gives the same result.
+    page.locator(".hc-result").evaluate("area => area.removeAttribute('data-paint-ms')")
+    page.click(".hc-share")
+    page.locator(".hc-result[data-paint-ms]").wait_for(state="attached", timeout=READY_MS)
+    assert page.url == link
+    assert page.locator(".hc-programme").all_text_contents() == first
+
     other = new_page()
     other.goto(link)
     other.locator(".hc-result[data-state=done]").wait_for(state="attached", timeout=READY_MS)

@@ -309,6 +309,18 @@ function attach(root) {
   root.dataset.usableMs = performance.now().toFixed(0);
 
   if (shared) form.requestSubmit();
+
+  // A share link opened in a tab already on this page changes only the fragment.
+  const onHash = () => {
+    if (!root.isConnected) return window.removeEventListener("hashchange", onHash);
+    const answers = sharedAnswers();
+    if (!answers) return;
+    form.reset();
+    setAnswers(form, answers);
+    applySkipLogic(form);
+    form.requestSubmit();
+  };
+  window.addEventListener("hashchange", onHash);
 }
 
 // The service worker (at the site root, so it controls every page) is registered once the
