@@ -21,6 +21,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 import checker  # noqa: E402
 from checker.cli import run_batch  # noqa: E402
+from checker.questions import shown_ids  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 1)
 CASES = pathlib.Path(__file__).resolve().parent.parent / "tests" / "cases"
@@ -36,7 +37,9 @@ def case_profiles() -> list[dict]:
 
 
 def generated_csv(rows: int, seed: int = 3) -> str:
-    """Applicants like a campus event: mostly graduates and recruits of both measures."""
+    """Applicants as a recruiter's form would record them: both measures, every path, each
+    question the path asks answered 80% of the time (random values, so most rows fail some
+    criterion and some are invalid-free edge cases)."""
     rng = random.Random(seed)
     questions = checker.questions()
     header = ["applicant"] + [q["id"] for q in questions]
@@ -46,8 +49,11 @@ def generated_csv(rows: int, seed: int = 3) -> str:
     for i in range(rows):
         row = {"applicant": f"A{i:05d}", "measure": rng.choice(["education", "health"]),
                "situation": rng.choice(["graduate", "recruit", "in_district", "flexible"])}
+        typed = {"measure": row["measure"], "situation": row["situation"],
+                 "school_urban_quality": True, "institution_urban_quality": True}
+        shown = shown_ids(typed)
         for q in questions[2:]:
-            if rng.random() < 0.2:
+            if q["id"] not in shown or rng.random() < 0.2:
                 continue
             kind, values = q["type"], [c["value"] for c in q.get("choices", [])]
             if kind == "choice":
