@@ -12,6 +12,7 @@ import functools
 import http.server
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 
@@ -131,6 +132,20 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return f
 
+    def send_error(self, code, message=None, explain=None) -> None:
+        """A missing page gets the site's own 404 page (in Chinese), still with status 404."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def _send_cache_headers(self, url_path: str, has_copies: bool) -> None:
         if has_copies:
             self.send_header("Vary", "Accept-Encoding")
@@ -154,6 +169,16 @@ class QuietSiteRequestHandler(SiteRequestHandler):
     quiet = True  # no access log (tests)
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # Browsers drop connections all the time (navigation, cancelled downloads): not an error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False):
     """A threaded server for `root` (port 0 picks a free port: read `server.server_port`)."""
     root = Path(root).resolve()
@@ -161,9 +186,7 @@ def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, quiet: bo
         raise FileNotFoundError(f"{root} holds no built site; run `python -m site_builder build`")
     handler_class = QuietSiteRequestHandler if quiet else SiteRequestHandler
     handler = functools.partial(handler_class, directory=str(root))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return SiteServer((host, port), handler)
 
 
 def serve_in_background(root: Path, host: str = "127.0.0.1", port: int = 0):

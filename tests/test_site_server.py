@@ -15,6 +15,7 @@ FILES = {
     "assets/x-0.1-py3-none-any.whl": (b"PK", "application/zip"),
     "assets/x.svg": ("<svg/>", "image/svg+xml"),
     "site.webmanifest": ("{}", "application/manifest+json"),
+    "404.html": ("<!doctype html><h1>404 - 页面不存在</h1>", "text/html"),
 }
 
 
@@ -73,3 +74,10 @@ def test_built_site_is_served_with_the_policy(site_url):
     status, headers = get(site_url + "education/")
     assert status == 200
     assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_a_missing_page_gets_the_sites_own_404_page(tiny_site):
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(tiny_site + "no-such-page/")
+    assert error.value.code == 404
+    assert "页面不存在" in error.value.read().decode("utf-8")
