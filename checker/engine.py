@@ -20,7 +20,7 @@ from checker.universities import FLAG_LABELS, lookup
 
 MET, NOT_MET, REVIEW, UNANSWERED = "met", "not_met", "review", "unanswered"
 VERDICT_LABELS = {MET: "符合", NOT_MET: "不符合", REVIEW: "需评审", UNANSWERED: "待补充"}
-# How good a verdict is for the person; a programme takes the best verdict of its tiers.
+# How good a verdict is for the person (used to combine any-of alternatives).
 GOODNESS = {MET: 3, REVIEW: 2, UNANSWERED: 1, NOT_MET: 0}
 GRANTING = (MET, REVIEW)
 # Operators whose "values" text already names what was compared (used when listing a group).
@@ -408,8 +408,10 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
         for entry in p["tiers"]:
             tier = measure_rules["tiers"][entry["tier"]]
             tiers.append(TierResult(tier, entry["also"] + tier["criteria"], ev))
-        verdict = combine_any(t.verdict for t in tiers)
         highest = next((t for t in tiers if t.verdict in GRANTING), None)
+        # The programme says exactly what its highest granting tier says (whose money it shows):
+        # an A under review with a C met reads 需评审, never a firmer 符合 than the A it names.
+        verdict = highest.verdict if highest else combine_any(t.verdict for t in tiers)
         benefits = money_mod.benefits_for(measure_rules, p["id"], highest.tier["id"], answers) if highest else []
         notes = _notes(measure_rules["measure"], "programme", p["id"])
         programmes.append(ProgrammeResult(p, tiers, verdict, highest, benefits, notes))

@@ -180,10 +180,11 @@ def test_age_in_full_years(birth, on, age):
 
 
 def test_money_basis_carries_the_verdict_of_the_tier_it_pays():
-    """B under review (同等层次) and C met: the money is B's, and it says 需评审, not the programme's 符合."""
+    """B under review (同等层次) and C met: the money is B's, and both it and the programme say 需评审,
+    never a firmer 符合 than the tier they name."""
     profile = {"measure": "education", "situation": "recruit", "birth_date": "1980-01-01", "service_commitment": True,
                "edu_honours": ["provincial_equivalent_b", "provincial_backbone_teacher"]}
     d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
     intro = d["programmes"][0]
-    assert (intro["highest_tier"], intro["verdict"]) == ("b", "met")
+    assert (intro["highest_tier"], intro["verdict"]) == ("b", "review")
     assert d["money"]["basis"] == [{"programme": "introduction", "tier": "b", "verdict": "review"}]
