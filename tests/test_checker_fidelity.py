@@ -119,3 +119,32 @@ def test_every_tier_has_its_amounts(measure):
     assert [t["tier"] for t in intro["tiers"]] == list(settling["amounts"])
     for b in r["benefits"]:
         assert set(b.get("amounts", {})) | set(b.get("tiers", [])) <= set(r["tiers"])
+
+
+def _related(a: Citation, b: Citation) -> bool:
+    """One place contains the other (same article, one item path a prefix of the other)."""
+    shorter, longer = sorted((a.path, b.path), key=len)
+    return a.article == b.article and longer[:len(shorter)] == shorter
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_every_part_of_a_group_is_cited_where_the_group_is(measure):
+    """A part of an all/any group cites the group's article or item (or a place inside it), so a
+    condition shared by several articles is one criterion per article (e.g. 硕士 in health art. 5,
+    6 and 13 are three criteria)."""
+    criteria = rules(measure)["criteria"]
+    problems = [f"{cid} ({c['citation'].label}) uses {part} ({criteria[part]['citation'].label})"
+                for cid, c in criteria.items() for part in c.get("of", [])
+                if not _related(c["citation"], criteria[part]["citation"])]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_every_tier_criterion_is_cited_in_its_own_tier(measure):
+    """A tier's own criteria cite a place of that tier's list: health 拔尖人才 (13.1) and 青年骨干
+    (13.2) each cite their own 遵纪守法 item, not the article as a whole."""
+    r = rules(measure)
+    for tid in ("top", "young"):
+        places = {r["criteria"][cid]["citation"] for cid in r["tiers"][tid]["criteria"]}
+        assert all(len(p.path) >= 1 for p in places), (tid, sorted(p.label for p in places))
+        assert len({p.path[0] for p in places}) == 1, (tid, sorted(p.label for p in places))
