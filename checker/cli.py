@@ -6,8 +6,8 @@ Batch CSV (UTF-8, header row): columns are question ids (see `questions`), plus 
 `applicant` column copied to the report. Empty cell = not answered; bool cells true/false
 (or 是/否); int cells digits; multi cells values separated by ";". The report has one row per
 valid applicant: line, applicant, measure, programme (the one with the best verdict), tier (its
-highest tier met or under review), tier_name, tier_verdict, verdict (the programme's: the best
-of its tiers), verdict_label,
+highest tier met or under review), tier_name, tier_verdict, verdict (the programme's: its
+highest tier's verdict, else the best of its tiers), verdict_label,
 missing (what the nearest higher tier open to the applicant's path still needs, or, with
 no tier, what the best tier needs; "；"-separated), total_yuan, employer_yuan,
 fund_yuan. Bad rows are reported on stderr by line number; the rest are still processed and the
