@@ -102,10 +102,31 @@ def form_html(questions: list[dict]) -> str:
     )
 
 
-def page_markdown(questions: list[dict], *, runtime: dict) -> str:
-    """The page source. `runtime` holds the site-root-relative asset paths the script needs."""
+def procedures(data: dict | None = None) -> dict:
+    """Where the result's "next step" points: per measure, the guide's procedures page and, per
+    "programme:tier", the procedure (title, anchor on that page) the tier goes through."""
+    import checker.policy
+    from site_builder.guide.common import note
+    from site_builder.guide.measure_pages import PROCEDURE_NOTES, TIER_PROCEDURES, page_path
+
+    data = data if data is not None else checker.policy.load()
+    out = {}
+    for measure, rules in data["measures"].items():
+        tiers = {}
+        for (programme, tier), note_id in TIER_PROCEDURES.items():
+            if note(rules, note_id) is not None:
+                tiers[f"{programme}:{tier}"] = {"title": PROCEDURE_NOTES[note_id], "anchor": note_id.replace("_", "-")}
+        page = page_path(measure, "procedures").removesuffix(".md") + "/"
+        out[measure] = {"page": page, "tiers": tiers}
+    return out
+
+
+def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | None = None) -> str:
+    """The page source. `runtime` holds the site-root-relative asset paths the script needs;
+    `next_steps` the procedures the result links to (default: from the rule data)."""
     data = " ".join(f'data-{key}="{_attr(value)}"' for key, value in runtime.items())
     presets = _attr(json.dumps(PRESETS, ensure_ascii=False))
+    steps = _attr(json.dumps(next_steps if next_steps is not None else procedures(), ensure_ascii=False))
     return "\n".join([
         "---",
         "title: 自测",
@@ -117,7 +138,7 @@ def page_markdown(questions: list[dict], *, runtime: dict) -> str:
         "回答下面的问题，马上就能看到你可能符合的人才层次、依据的条款和可享受的待遇。"
         "你的回答只在你自己的设备上计算，不会发送到任何地方。",
         "",
-        f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" {data}>',
+        f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-procedures="{steps}" {data}>',
         '<p class="hc-status" role="status" aria-live="polite">'
         '<span class="hc-status-text">正在准备检查程序……表格可以先填写。</span></p>',
         '<noscript><p class="hc-error-text">自测需要在浏览器中启用 JavaScript。你也可以直接阅读政策原文：'

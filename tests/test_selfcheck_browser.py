@@ -58,28 +58,85 @@ def submit_and_wait(page):
 
 
 def amount(text: str) -> float:
-    return float(re.sub(r"[^\d.]", "", text))
+    """Yuan shown as "1,160,000 元", "116 万元" or "1.12 万元"."""
+    number = float(re.sub(r"[^\d.]", "", text))
+    return round(number * 10000, 2) if "万元" in text else number
+
+
+def off_path(programme: dict) -> bool:
+    """Every tier fails its path criterion: the programme does not apply to the chosen situation."""
+    return bool(programme["tiers"]) and all(
+        any(f["criterion"].startswith("path_") and f["verdict"] == "not_met" for f in tier["findings"])
+        for tier in programme["tiers"])
+
+
+def assert_finding(shown, site_url, finding: dict):
+    assert shown.get_attribute("data-verdict") == finding["verdict"]
+    assert shown.get_attribute("data-criterion") == finding["criterion"]
+    text = shown.text_content()
+    for key in ("label", "verdict_label", "values", "reason"):
+        if finding.get(key):
+            assert finding[key] in text, (key, finding[key])
+    assert shown.locator("a.hc-cite").get_attribute("href") == site_url + finding["citation"]["url"]
+
+
+def assert_summary(page, site_url, result: dict):
+    """The summary card: each programme's verdict and highest tier, the total, the next step."""
+    card = page.locator(".hc-result .hc-summary")
+    assert card.is_visible()
+    lines = card.locator(".hc-summary-programme")
+    assert lines.count() == len(result["programmes"])
+    for n, programme in enumerate(result["programmes"]):
+        line = lines.nth(n)
+        assert line.get_attribute("data-programme") == programme["id"]
+        assert programme["name"] in line.inner_text()
+        assert line.locator(".hc-verdict").inner_text() == programme["verdict_label"]
+        tier = line.locator(".hc-summary-tier")
+        assert tier.get_attribute("data-tier") == (programme["highest_tier"] or "")
+        none = "不适用于所选情况" if off_path(programme) else "未达到任何层次"
+        assert tier.inner_text() == (programme["highest_tier_name"] or none)
+    money = result["money"]
+    if money is None:
+        assert card.locator(".hc-summary-amount").count() == 0
+    else:
+        assert amount(card.locator(".hc-summary-amount").inner_text()) == money["totals"]["total"]
+        if money["totals"]["scheduled"]:
+            assert "按期发放" in card.locator(".hc-summary-parts").inner_text()
+    link = card.locator("a.hc-next-link").get_attribute("href")
+    assert link.startswith(site_url + f"guide/{result['measure']}-procedures/")
+    assert result["disclaimer"]["text"] in card.locator(".hc-disclaimer").inner_text()
+    # The card comes first: above the criterion-by-criterion detail.
+    top = card.bounding_box()["y"]
+    assert all(top < box.bounding_box()["y"] for box in page.locator(".hc-programme").all() if box.is_visible())
 
 
 def assert_shows(page, site_url, result: dict):
-    """What the page shows equals the CPython result: verdicts, tiers, findings, citations, money."""
+    """What the page shows equals the CPython result: verdicts, tiers, every finding of every
+    tier (folded or not), citations, money."""
     area = page.locator(".hc-result")
     assert result["disclaimer"]["text"] in area.locator(".hc-disclaimer").inner_text()
     for programme in result["programmes"]:
         box = area.locator(f'.hc-programme[data-programme="{programme["id"]}"]')
-        # text_content: programmes that do not apply are folded away (but present).
+        # text_content: programmes that do not apply and tiers are folded away (but present).
         assert box.locator("h3 .hc-verdict").text_content() == programme["verdict_label"]
         assert box.locator(".hc-tier").text_content() == (programme["highest_tier_name"] or "未达到任何层次")
-        for tier in programme["tiers"]:
-            assert box.locator(f'.hc-tiers tr[data-tier="{tier["id"]}"] .hc-verdict').text_content() == tier["verdict_label"]
-        findings = box.locator(":scope > .hc-findings > .hc-finding")
+        details = box.locator("details.hc-tier-detail")
+        assert details.count() == len(programme["tiers"])
+        for n, tier in enumerate(programme["tiers"]):
+            detail = details.nth(n)
+            assert detail.get_attribute("data-tier") == tier["id"]
+            assert detail.locator(":scope > summary .hc-verdict").text_content() == tier["verdict_label"]
+            findings = detail.locator(":scope > .hc-findings > .hc-finding")
+            assert findings.count() == len(tier["findings"])
+            for k, finding in enumerate(tier["findings"]):
+                assert_finding(findings.nth(k), site_url, finding)
+        # The deciding tier (the programme's findings) is the one open; the others are folded.
+        deciding = box.locator("details.hc-tier-detail[open]")
+        assert deciding.count() == 1 and deciding.get_attribute("data-deciding") == ""
+        findings = deciding.locator(":scope > .hc-findings > .hc-finding")
         assert findings.count() == len(programme["findings"])
         for n, finding in enumerate(programme["findings"]):
-            shown = findings.nth(n)
-            assert shown.get_attribute("data-verdict") == finding["verdict"]
-            assert finding["label"] in shown.text_content()
-            link = shown.locator("a.hc-cite")
-            assert link.get_attribute("href") == site_url + finding["citation"]["url"]
+            assert_finding(findings.nth(n), site_url, finding)
     money = result["money"]
     if money is None:
         assert area.locator(".hc-money").count() == 0
@@ -87,10 +144,27 @@ def assert_shows(page, site_url, result: dict):
     assert amount(area.locator('.hc-totals tr[data-total="total"] td').inner_text()) == money["totals"]["total"]
     years = area.locator(".hc-yearly tbody tr")
     assert years.count() == len(money["yearly"])
-    for n, year in enumerate(money["yearly"]):
-        assert amount(years.nth(n).locator(".hc-year-total").inner_text()) == year["total"]
     if money["yearly"]:
+        unit = area.locator(".hc-yearly caption").inner_text()
+        assert unit.endswith(("万元", "元"))
+        for n, year in enumerate(money["yearly"]):
+            shown = years.nth(n).locator(".hc-year-total").inner_text()
+            assert amount(shown + (" 万元" if unit.endswith("万元") else " 元")) == year["total"]
         assert area.locator("svg.hc-chart rect.hc-bar").count() == len(money["yearly"])
+
+
+def assert_missing_is_visible(page, result: dict):
+    """For a programme on the chosen path with a higher tier still open, what is missing for it
+    is on screen without unfolding anything."""
+    for programme in result["programmes"]:
+        if off_path(programme):
+            continue
+        block = page.locator(f'.hc-programme[data-programme="{programme["id"]}"] > .hc-missing')
+        if block.count():
+            assert block.is_visible()
+            tier = next(t for t in programme["tiers"] if t["id"] == block.get_attribute("data-tier"))
+            assert tier["missing"] and tier["id"] != programme["highest_tier"]
+            assert block.locator(".hc-finding").count() == len(tier["missing"])
 
 
 @pytest.mark.parametrize("name", PROFILE_NAMES)
@@ -107,6 +181,7 @@ def test_filled_form_shows_what_cpython_returns(page, site_url, offsite_requests
     fill_form(page, profile)
     submit_and_wait(page)
     assert_shows(page, site_url, result)
+    assert_summary(page, site_url, result)
     assert page.locator("#hc-selfcheck").get_attribute("data-state") == "ready"
 
     assert offsite_requests == [] and console_errors == []
@@ -117,6 +192,22 @@ def test_filled_form_shows_what_cpython_returns(page, site_url, offsite_requests
         assert method == "GET" and body is None, url
         assert urlsplit(url).query == "", url
         assert not any(a in unquote(url) or quote(a) in url for a in answers), url
+
+
+@pytest.mark.parametrize("name", PROFILE_NAMES)
+def test_phone_summary_card_matches_cpython(new_page, site_url, console_errors, name):
+    """At 390 px the result opens on a summary card that says what the CPython checker says."""
+    page = new_page(viewport={"width": 390, "height": 844})
+    profile = PROFILES[name]["profile"]
+    result = cpython_result(profile)
+    open_selfcheck(page, site_url)
+    fill_form(page, profile)
+    submit_and_wait(page)
+    assert_summary(page, site_url, result)
+    assert_missing_is_visible(page, result)
+    # Nothing wider than the phone.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert console_errors == []
 
 
 def test_submission_before_ready_is_answered_once_ready(page, site_url):

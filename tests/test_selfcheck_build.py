@@ -8,11 +8,13 @@ import gzip
 import json
 import re
 import urllib.request
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 
 import checker
+import checker.policy
 from site_builder import assets, selfcheck
 from site_builder.server import accepted_encodings
 
@@ -183,3 +185,19 @@ def test_a_new_build_gets_a_new_service_worker_cache(tmp_path):
     assert generated()[0] != version  # any changed byte: a new cache, the old one deleted
     sw = (tmp_path / "sw.js").read_text(encoding="utf-8")
     assert 'name.startsWith("hc-site-") && name !== CACHE' in sw
+
+
+def test_next_step_links_point_at_existing_procedures(site_dir):
+    """The result's "next step" links to the guide's procedures page of the measure, at the
+    procedure each tier goes through; every page and anchor exists in the built site."""
+    html = (site_dir / "selfcheck" / "index.html").read_text(encoding="utf-8")
+    root = re.search(r'<div id="hc-selfcheck"[^>]*>', html).group(0)
+    steps = json.loads(unescape(re.search(r'data-procedures="([^"]+)"', root).group(1)))
+    assert steps == selfcheck.procedures()
+    for measure in checker.policy.load()["measures"]:
+        info = steps[measure]
+        assert info["page"] == f"guide/{measure}-procedures/"
+        page = (site_dir / info["page"] / "index.html").read_text(encoding="utf-8")
+        assert {"introduction:a", "introduction:d", "training:young"} <= set(info["tiers"])
+        for tier in info["tiers"].values():
+            assert f'id="{tier["anchor"]}"' in page and tier["title"]

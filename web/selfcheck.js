@@ -256,6 +256,7 @@ function attach(root) {
         siteRoot: SITE_ROOT,
         shareURL: shareURL(profile),
         policyVersion: root.dataset.policyVersion,
+        procedures: JSON.parse(root.dataset.procedures || "{}"),
       });
     } else {
       renderErrors(resultArea, response.errors, form);
