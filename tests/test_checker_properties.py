@@ -171,3 +171,22 @@ def test_the_result_ignores_key_order_and_leaves_the_profile_alone(profile, rnd)
     first = checker.evaluate(profile, as_of=AS_OF).to_dict()
     assert checker.evaluate(shuffled, as_of=AS_OF).to_dict() == first
     assert json.dumps(profile, sort_keys=True) == snapshot
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles())
+def test_a_programme_never_reads_firmer_than_the_tier_it_names(profile):
+    """The programme's verdict is its highest tier's (met or review); with none, no tier is met or
+    under review; "missing" is exactly each tier's not_met / unanswered findings."""
+    for p in checker.evaluate(profile, as_of=AS_OF).to_dict()["programmes"]:
+        verdicts = {t["id"]: t["verdict"] for t in p["tiers"]}
+        if p["highest_tier"] is None:
+            assert not {"met", "review"} & set(verdicts.values())
+            assert p["verdict"] in ("unanswered", "not_met")
+        else:
+            assert p["verdict"] == verdicts[p["highest_tier"]]
+            above = [t["id"] for t in p["tiers"]][:[t["id"] for t in p["tiers"]].index(p["highest_tier"])]
+            assert all(verdicts[t] in ("unanswered", "not_met") for t in above)
+        for t in p["tiers"]:
+            assert t["missing"] == [f for f in t["findings"] if f["verdict"] in ("not_met", "unanswered")]
+            assert (t["verdict"] in ("not_met", "unanswered")) == bool(t["missing"])
