@@ -135,18 +135,19 @@ function renderMissing(programme, siteRoot) {
   );
 }
 
-// Every criterion of a tier, folded; the deciding tier starts open.
-function renderTier(tier, deciding, siteRoot) {
+// Every criterion of a tier, folded; the deciding tier may start open.
+function renderTier(tier, deciding, open, siteRoot) {
   const findings = tier.findings || [];
   const missing = (tier.missing || []).length;
+  const review = findings.filter((f) => f.verdict === "review").length;
   const hint = tierOffPath(tier)
     ? "不适用于所选情况"
     : missing
       ? `还差 ${missing} 项`
-      : `${findings.length} 项条件`;
+      : `${findings.length} 项条件${review ? `，${review} 项需评审` : ""}`;
   return el(
     "details",
-    { class: "hc-tier-detail", "data-tier": tier.id, "data-deciding": deciding ? "" : null, open: deciding ? "" : null },
+    { class: "hc-tier-detail", "data-tier": tier.id, "data-deciding": deciding ? "" : null, open: open ? "" : null },
     el(
       "summary",
       {},
@@ -169,6 +170,9 @@ function renderProgramme(programme, siteRoot) {
   const deciding = decidingTier(programme);
   const benefits = programme.benefits || [];
   const notes = programme.notes || [];
+  const missing = renderMissing(programme, siteRoot);
+  // The deciding tier opens when a tier was reached; otherwise what is missing (above) says it.
+  const open = Boolean(programme.highest_tier) || !missing;
   return el(
     "article",
     { class: "hc-programme", "data-programme": programme.id, "data-verdict": programme.verdict },
@@ -179,13 +183,13 @@ function renderProgramme(programme, siteRoot) {
       "最高层次：",
       el("strong", { class: "hc-tier", "data-tier": programme.highest_tier || "", text: programme.highest_tier_name || "未达到任何层次" }),
     ),
-    renderMissing(programme, siteRoot),
+    missing,
     tiers.length
       ? el(
           "div",
           { class: "hc-tier-list" },
           el("h4", { text: "逐条判断（点击层次展开）" }),
-          tiers.map((t) => renderTier(t, t === deciding, siteRoot)),
+          tiers.map((t) => renderTier(t, t === deciding, open && t === deciding, siteRoot)),
         )
       : null,
     benefits.length
@@ -205,11 +209,11 @@ function yearSpan(row) {
   return row.from ? `${row.from}${row.to && row.to !== row.from ? ` 至 ${row.to}` : ""}` : "";
 }
 
-// One unit for a whole table: 万元 when every amount is a whole number of hundreds of yuan
-// (so nothing is rounded), otherwise 元.
+// One unit for a whole table, so cells carry bare numbers: 万元 for six-figure amounts when
+// every amount is a whole number of hundreds of yuan (nothing rounded), otherwise 元.
 function unitFor(amounts) {
   const numbers = amounts.map((a) => Number(a) || 0);
-  return numbers.some((a) => a >= 10000) && numbers.every((a) => a % 100 === 0) ? "万元" : "元";
+  return numbers.some((a) => a >= 100000) && numbers.every((a) => a % 100 === 0) ? "万元" : "元";
 }
 
 const plain = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 6 });
