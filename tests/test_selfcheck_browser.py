@@ -370,3 +370,22 @@ def test_offline_after_first_visit_still_answers(browser, site_url):
         assert offsite == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", ["health_b_two_achievements", "qualifies_for_nothing"])
+def test_phone_result_has_no_serious_accessibility_violation(new_page, site_url, name):
+    """axe-core on the result at 390 px, every fold opened (contrast of badges, greyed lines …)."""
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.is_file():
+        pytest.fail("node_modules/axe-core is missing: run scripts/setup (npm ci)")
+    page = new_page(viewport={"width": 390, "height": 844})
+    open_selfcheck(page, site_url)
+    fill_form(page, PROFILES[name]["profile"])
+    submit_and_wait(page)
+    page.locator(".hc-result details").evaluate_all("folds => folds.forEach(d => (d.open = true))")
+    page.evaluate(axe.read_text(encoding="utf-8"))
+    violations = page.evaluate(
+        "async () => (await axe.run(document.querySelector('.hc-result'), {resultTypes: ['violations']}))"
+        ".violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => [v.id, v.nodes.map(n => n.target.join(' '))])")
+    assert violations == []
