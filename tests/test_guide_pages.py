@@ -268,3 +268,23 @@ def test_glossary_explains_the_measures_terms_and_links_where_they_are_used():
         in_text = [m for m in MEASURES if any(term in "".join(a.lines()) for a in load_measure(m).articles)]
         for measure in in_text:
             assert f"](../{measure}.md#article-" in section, (term, measure)
+
+
+def test_literate_view_names_answers_as_the_form_does_not_by_rule_id():
+    """The folded block under an article shows the form's labels (e.g. 硕士研究生), not ids."""
+    from checker.policy import load
+    from site_builder.guide.literate import article_rules
+
+    data = load()
+    labels = {(q["id"], c["value"]): c["label"] for q in data["questions"] for c in q.get("choices", ())}
+    checked = 0
+    for measure, rules in data["measures"].items():
+        for criterion in rules["criteria"].values():
+            values = criterion.get("values", []) if criterion["op"] == "any_in" else (
+                [criterion["min"]] if criterion["op"] == "rank_at_least" else [])
+            block = article_rules(measure, criterion["citation"]["article"])
+            for value in values:
+                assert labels[(criterion["field"], value)] in block
+                assert f"“{value}”" not in block and f"：{value}" not in block and f"、{value}" not in block
+                checked += 1
+    assert checked > 10

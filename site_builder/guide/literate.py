@@ -16,6 +16,20 @@ OP_TEXT = {
 }
 
 
+@lru_cache(maxsize=None)
+def _choice_labels() -> dict[tuple[str, str], str]:
+    """(question id, choice value) → the label the form shows, so no rule id reaches a reader."""
+    return {
+        (q["id"], choice["value"]): choice["label"]
+        for q in checker.policy.load()["questions"]
+        for choice in q.get("choices", ())
+    }
+
+
+def _label(c: dict, value: str) -> str:
+    return _choice_labels().get((c.get("field"), value), value)
+
+
 def _criterion_values(c: dict) -> str:
     op = c["op"]
     if op == "age_at_most":
@@ -23,11 +37,11 @@ def _criterion_values(c: dict) -> str:
     if op == "at_least":
         return f"不少于{c['min']}{c.get('unit', '')}"
     if op == "rank_at_least":
-        return f"至少为“{c['min']}”"
+        return f"至少为“{_label(c, c['min'])}”"
     if op == "count_at_least":
         return f"至少{c['n']}项" + ("（含同等层次时需评审）" if c.get("review_values") else "")
     if op == "any_in":
-        return f"任一项：{'、'.join(c['values'])}" + ("（同等层次需评审）" if c.get("review_values") else "")
+        return f"任一项：{'、'.join(_label(c, v) for v in c['values'])}" + ("（同等层次需评审）" if c.get("review_values") else "")
     return OP_TEXT.get(op, op)
 
 
@@ -56,7 +70,7 @@ def _rules_by_article(measure: str) -> dict[int, list[tuple[str, str, str]]]:
     for f in rules["funding"]:
         add(f["citation"], "出资", f["label"], f"用人单位{f['employer_percent']}%，专项资金{f['fund_percent']}%")
     for n in rules["notes"]:
-        add(n["citation"], "说明", n["id"], n["text"])
+        add(n["citation"], "说明", f"自测结果附注 [{n['id']}]", n["text"])
     for n in rules["not_modelled"]:
         add(n["citation"], "未建模", "自测不使用本条", n["reason"])
     return found
