@@ -209,6 +209,13 @@ def test_phone_summary_card_matches_cpython(new_page, site_url, console_errors, 
     submit_and_wait(page)
     assert_summary(page, site_url, result)
     assert_missing_is_visible(page, result)
+    # The answer is on the first screen: the page scrolls to the result, whose heading and
+    # summary card (verdicts, money, next step, disclaimer) fit between the header and the fold.
+    header = page.locator(".md-header").bounding_box()
+    heading = page.locator(".hc-result h2").bounding_box()
+    card = page.locator(".hc-result .hc-summary").bounding_box()
+    assert heading["y"] >= header["y"] + header["height"] - 1
+    assert card["y"] + card["height"] <= 844
     # Nothing wider than the phone.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert console_errors == []
