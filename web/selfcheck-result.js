@@ -316,7 +316,7 @@ function renderMoney(moneyData, siteRoot) {
     rows.length ? [el("h4", { text: "五年发放安排" }), yearlyTable(rows, names, unit), chart(rows, unit)] : null,
     split.length
       ? [
-          el("h4", { text: "资金来源" }),
+          el("h4", { class: "hc-split-title", text: "资金来源" }),
           listOf(
             split,
             (s) =>
