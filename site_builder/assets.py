@@ -30,6 +30,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 VERSIONED_PREFIXES = ("assets/pyodide/", "assets/checker/")
 SERVICE_WORKER = "sw.js"
 PRECOMPRESS_CACHE = ROOT / "build" / "precompressed"
+WHEEL_CACHE = ROOT / "build" / "wheels"  # by checker source hash: pip runs only when it changed
 COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl", ".csv"}
 MIN_COMPRESS_SIZE = 1024
 # The search files a Chinese site loads (mkdocs.yml: search lang zh); Material ships ~40 others.
@@ -86,7 +87,11 @@ def install_selfcheck_assets(site_dir: Path) -> None:
         shutil.rmtree(wheel_path.parent)
     # A fixed file name in a directory named by the source hash: the page knows the URL before
     # the wheel is built. Pyodide's unpackArchive does not need the wheel's own name.
-    build_wheel(wheel_path.parent).rename(wheel_path)
+    cached = WHEEL_CACHE / checker_source_hash() / "checker.whl"
+    if not cached.is_file():
+        build_wheel(cached.parent).rename(cached)
+    wheel_path.parent.mkdir(parents=True)
+    shutil.copyfile(cached, wheel_path)
     web = site_dir / "assets" / "hc"
     web.mkdir(parents=True, exist_ok=True)
     for path in WEB.iterdir():
