@@ -27,7 +27,6 @@ PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
 WEB = ROOT / "web"
 # What the page needs from the npm package; the rest (console pages, source maps, typings) is not shipped.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-VERSIONED_PREFIXES = ("assets/pyodide/", "assets/checker/")
 SERVICE_WORKER = "sw.js"
 PRECOMPRESS_CACHE = ROOT / "build" / "precompressed"
 WHEEL_CACHE = ROOT / "build" / "wheels"  # by checker source hash: pip runs only when it changed

@@ -8,18 +8,13 @@ from __future__ import annotations
 
 from html import escape
 
-from checker.citation import MEASURE_SHORT_NAMES, Citation  # noqa: F401 (MEASURE_SHORT_NAMES: re-exported)
+from checker.citation import MEASURE_SHORT_NAMES  # noqa: F401 (re-exported for the page modules)
 from checker.money import MONTHS_PER_YEAR, Benefit
-
 
 
 def root_prefix(page: str) -> str:
     """`../` once per folder of the page's source path (guide/x.md → "../")."""
     return "../" * page.count("/")
-
-
-def citation_of(c: dict) -> Citation:
-    return Citation(c["measure"], c["article"], tuple(c["anchor"].split("-")[2:]))
 
 
 def cite(citation: dict, page: str, text: str | None = None) -> str:
