@@ -7,7 +7,7 @@ from functools import lru_cache
 from html import escape
 
 import checker.policy
-from site_builder.guide.common import per_month, yuan
+from site_builder.guide.common import per_month, short_label, yuan
 
 OP_TEXT = {
     "in": "回答为其一即可", "true": "回答“是”", "claim": "回答“是”时需评审",
@@ -59,8 +59,7 @@ def _rules_by_article(measure: str) -> dict[int, list[tuple[str, str, str]]]:
     found: dict[int, list[tuple[str, str, str]]] = {}
 
     def add(citation: dict, kind: str, what: str, values: str) -> None:
-        place = citation["label"].split("办法", 1)[-1]
-        found.setdefault(citation["article"], []).append((kind, f"{what}（{place}）", values))
+        found.setdefault(citation["article"], []).append((kind, f"{what}（{short_label(citation)}）", values))
 
     add(rules["disclaimer"]["citation"], "说明", "自测结果的声明：解释机关", rules["disclaimer"]["interpreters"])
     for cid, c in rules["criteria"].items():

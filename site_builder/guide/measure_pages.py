@@ -11,7 +11,7 @@ from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total
                                        cite_html, md_cell, months, note, per_month, programme_total,
                                        summable, tier_ids, yuan)
 from site_builder.guide.diagram import procedure_svg
-from site_builder.text import load_measure
+from site_builder.text import lookup
 
 # Notes of the rule data that belong to another section than the programme they name.
 PROCEDURE_NOTES = {  # note id → title of the procedure
@@ -167,9 +167,14 @@ def funding_table(rules: dict, page: str) -> list[str]:
     return rows
 
 
+def _article(citation: dict):
+    """The whole article a rule entry cites (its items are the steps or cases to list)."""
+    return lookup(Citation(citation["measure"], citation["article"]))
+
+
 def _items_list(citation: dict, page: str) -> list[str]:
     """The numbered items of an article of the text, each linked to its own anchor."""
-    article = load_measure(citation["measure"]).find(Citation(citation["measure"], citation["article"]))
+    article = _article(citation)
     lines = []
     for item in article.items:
         anchor = {**citation, "anchor": item.anchor, "label": item.citation.label}
@@ -227,7 +232,7 @@ def benefits_page(measure: str, rules: dict) -> str:
 
 def procedure_steps(citation: dict) -> list[tuple[str, str, str]]:
     """(text, anchor, label) of each step: the article's items, or else the sentences of its text."""
-    article = load_measure(citation["measure"]).find(Citation(citation["measure"], citation["article"]))
+    article = _article(citation)
     if article.items:
         return [(item.text, item.anchor, item.citation.label) for item in article.items]
     sentences = [s + "。" for s in article.text.split("。") if s.strip()]
