@@ -107,7 +107,7 @@ def procedures(data: dict | None = None) -> dict:
     "programme:tier", the procedure (title, anchor on that page) the tier goes through."""
     import checker.policy
     from site_builder.guide.common import note
-    from site_builder.guide.measure_pages import PROCEDURE_NOTES, TIER_PROCEDURES, page_path
+    from site_builder.guide.measure_pages import PROCEDURE_NOTES, TIER_PROCEDURES, page_path, procedure_anchor
 
     data = data if data is not None else checker.policy.load()
     out = {}
@@ -115,7 +115,7 @@ def procedures(data: dict | None = None) -> dict:
         tiers = {}
         for (programme, tier), note_id in TIER_PROCEDURES.items():
             if note(rules, note_id) is not None:
-                tiers[f"{programme}:{tier}"] = {"title": PROCEDURE_NOTES[note_id], "anchor": note_id.replace("_", "-")}
+                tiers[f"{programme}:{tier}"] = {"title": PROCEDURE_NOTES[note_id], "anchor": procedure_anchor(note_id)}
         page = page_path(measure, "procedures").removesuffix(".md") + "/"
         out[measure] = {"page": page, "tiers": tiers}
     return out

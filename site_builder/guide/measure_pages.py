@@ -29,6 +29,11 @@ def page_path(measure: str, topic: str) -> str:
     return f"guide/{measure}-{topic}.md"
 
 
+def procedure_anchor(note_id: str) -> str:
+    """The heading id of a procedure on the procedures page (the tiers page and 自测 link to it)."""
+    return note_id.replace("_", "-")
+
+
 def _choice_labels(questions: dict, field: str) -> dict:
     return {c["value"]: c["label"] for c in questions[field].get("choices", [])}
 
@@ -99,7 +104,7 @@ def _tier_summary(measure: str, rules: dict, programme_id: str, tier: str) -> st
     parts.append(f"[待遇详情]({page_path(measure, 'benefits').removeprefix('guide/')}#{programme_id})")
     procedure = TIER_PROCEDURES.get((programme_id, tier))
     if procedure and note(rules, procedure):
-        parts.append(f"[办理程序]({page_path(measure, 'procedures').removeprefix('guide/')}#{procedure.replace('_', '-')})")
+        parts.append(f"[办理程序]({page_path(measure, 'procedures').removeprefix('guide/')}#{procedure_anchor(procedure)})")
     return "> " + " · ".join(parts)
 
 
@@ -248,7 +253,7 @@ def procedures_page(measure: str, rules: dict) -> str:
         if n is None:
             continue
         steps = procedure_steps(n["citation"])
-        out += [f"## {title} {{: #{note_id.replace('_', '-')} }}", "", f"{escape(n['text'])} {cite(n['citation'], page)}", ""]
+        out += [f"## {title} {{: #{procedure_anchor(note_id)} }}", "", f"{escape(n['text'])} {cite(n['citation'], page)}", ""]
         svg = procedure_svg([text for text, _, _ in steps], f"{title}流程图")
         out += [f'<figure class="hc-figure">{svg}<figcaption>{escape(title)}流程示意（文字步骤见下）</figcaption></figure>', ""]
         out.append('<ol class="hc-steps">')
