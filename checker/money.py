@@ -62,9 +62,10 @@ class Benefit:
         return cond
 
 
-def benefits_for(measure_rules: dict, programme: str, tier: str, answers: dict | None = None) -> list[Benefit]:
+def benefits_for(measure_rules: dict, programme: str, tier: str, answers: dict) -> list[Benefit]:
+    """The benefits of one programme at one tier, in data order (in_kind ones carry no amount)."""
     out = []
-    months = (answers or {}).get("flexible_months")
+    months = answers.get("flexible_months")
     for b in measure_rules["benefits"]:
         if b["programme"] != programme:
             continue
@@ -187,12 +188,9 @@ class Money:
 
 
 def compute(measure_rules: dict, granting: list, answers: dict) -> Money | None:
-    """Money of the programmes that are met or under review, at their highest tier."""
-    basis = []
-    for p in granting:
-        benefits = benefits_for(measure_rules, p.programme["id"], p.highest.tier["id"], answers)
-        if any(b.kind != "in_kind" for b in benefits):
-            basis.append((p, benefits))
+    """Money of the programmes that are met or under review, at their highest tier (the benefits
+    each ProgrammeResult already holds)."""
+    basis = [(p, p.benefits) for p in granting if any(b.kind != "in_kind" for b in p.benefits)]
     if not basis:
         return None
     splits = {p.programme["id"]: funding_rule(measure_rules, p.programme["id"], answers) for p, _ in basis}
