@@ -86,7 +86,7 @@ def install_selfcheck_assets(site_dir: Path) -> None:
         shutil.rmtree(wheel_path.parent)
     # A fixed file name in a directory named by the source hash: the page knows the URL before
     # the wheel is built. Pyodide's unpackArchive does not need the wheel's own name.
-    cached = WHEEL_CACHE / checker_source_hash() / "checker.whl"
+    cached = WHEEL_CACHE / wheel_path.parent.name / "checker.whl"  # the source hash, as in the URL
     if not cached.is_file():
         build_wheel(cached.parent).rename(cached)
     wheel_path.parent.mkdir(parents=True)
