@@ -1,8 +1,9 @@
 """Serve the BUILT site (not the sources) with correct MIME types and security headers.
 
 `SiteRequestHandler` is a small subclass of the standard library's static file handler; headers
-every response carries are added in `end_headers`, MIME types in `MIME_TYPES`. To serve
-precompressed files or add cache headers, override `send_head` / extend `end_headers` here.
+every response carries are added in `end_headers`, MIME types in `MIME_TYPES`; `send_head` serves
+the precompressed copies the build wrote and sets the cache headers (`IMMUTABLE_PATHS`), and
+`send_error` answers a missing path with the site's own 404 page.
 """
 
 from __future__ import annotations
