@@ -9,8 +9,9 @@ from functools import cache
 from checker.errors import ValidationError
 from checker.questions import by_id
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_TEXT = 200
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"  # also the profile schema's
+MAX_TEXT = 200  # also the profile schema's maxLength
+_DATE = re.compile(DATE_PATTERN)
 
 
 def parse_date(value, field: str, errors: list) -> dt.date | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checker.profile import DATE_PATTERN, MAX_TEXT
 from checker.questions import questions
 
 
@@ -15,7 +16,7 @@ def _property(q: dict) -> dict:
     elif kind == "bool":
         schema = {"type": ["boolean", "null"]}
     elif kind == "date":
-        schema = {"type": ["string", "null"], "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        schema = {"type": ["string", "null"], "format": "date", "pattern": DATE_PATTERN}
     elif kind == "int":
         schema = {"type": ["integer", "null"]}
         if "min" in q:
@@ -23,7 +24,7 @@ def _property(q: dict) -> dict:
         if "max" in q:
             schema["maximum"] = q["max"]
     else:
-        schema = {"type": ["string", "null"], "maxLength": 200}
+        schema = {"type": ["string", "null"], "maxLength": MAX_TEXT}
     return {"title": q["label"], "description": q["help"], **schema}
 
 
