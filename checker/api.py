@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from checker.engine import evaluate
@@ -33,7 +32,7 @@ def handle_json(request: str) -> str:
     if errors:
         return _fail(errors)
     try:
-        result = evaluate(data["profile"], as_of=as_of or dt.date.today())
+        result = evaluate(data["profile"], as_of=as_of)  # None: today
     except ValidationError as exc:
         return _fail(exc.errors)
     return json.dumps({"ok": True, "result": result.to_dict()}, ensure_ascii=False)
