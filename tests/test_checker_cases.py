@@ -10,6 +10,7 @@ import pytest
 
 import checker
 from checker.citation import Citation
+from site_builder.text import load_measure
 
 CASES = sorted(pathlib.Path(__file__).parent.joinpath("cases").glob("*.toml"))
 NONE = "none"  # TOML has no null
@@ -83,7 +84,7 @@ def test_case_is_well_formed(path):
     cites = case["cite"] if isinstance(case["cite"], list) else [case["cite"]]
     for ref in cites:
         measure, _, place = ref.partition(" ")
-        Citation.parse(measure, place)  # raises on an unknown measure
+        load_measure(measure).find(Citation.parse(measure, place))  # raises on an unknown measure or place
     assert set(case["expect"]) <= {"verdicts", "highest_tier", "tier_verdicts", "criteria", "missing",
                                    "programme_notes", "notes", "money", "errors"}
 
