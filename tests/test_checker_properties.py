@@ -190,3 +190,20 @@ def test_a_programme_never_reads_firmer_than_the_tier_it_names(profile):
         for t in p["tiers"]:
             assert t["missing"] == [f for f in t["findings"] if f["verdict"] in ("not_met", "unanswered")]
             assert (t["verdict"] in ("not_met", "unanswered")) == bool(t["missing"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles())
+def test_the_split_per_programme_adds_up_to_the_totals(profile):
+    """Who pays what: the per-programme split and the totals are the same money (art. 22/23)."""
+    money = checker.evaluate(profile, as_of=AS_OF).to_dict()["money"]
+    if money is None:
+        return
+    totals, split = money["totals"], money["split"]
+    assert [s["programme"] for s in split] == [b["programme"] for b in money["basis"]]
+    if totals["employer"] is None:
+        assert totals["fund"] is None and any(s["employer"] is None for s in split)
+        return
+    assert totals["employer"] == sum(s["employer"] for s in split)
+    assert totals["fund"] == sum(s["fund"] for s in split)
+    assert totals["employer"] + totals["fund"] == totals["total"]
