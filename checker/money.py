@@ -126,18 +126,23 @@ class Money:
     def total(self) -> int:
         return sum(b.total or 0 for _, b in self.items())
 
+    def programme_shares(self) -> list[tuple[str, dict | None, int, int | None]]:
+        """Per programme of the basis: (id, funding entry or None, total 元, employer's 元 or None)."""
+        out = []
+        for p, benefits in self.basis:
+            pid = p.programme["id"]
+            rule = self.splits[pid]
+            total = sum(b.total or 0 for b in benefits if b.kind != "in_kind")
+            out.append((pid, rule, total, None if rule is None else total * rule["employer_percent"] // 100))
+        return out
+
     def shares(self) -> tuple[int | None, int | None]:
-        """(employer, fund) in 元 over all items; (None, None) while a split is not answered."""
-        employer = fund = 0
-        for p, b in self.items():
-            rule = self.splits[p.programme["id"]]
-            if rule is None:
-                return None, None
-            if b.total is None:
-                continue
-            share = b.total * rule["employer_percent"] // 100
-            employer, fund = employer + share, fund + b.total - share
-        return employer, fund
+        """(employer, fund) in 元 over all programmes; (None, None) while a split is not answered."""
+        rows = self.programme_shares()
+        if any(rule is None for _, rule, _, _ in rows):
+            return None, None
+        employer = sum(share for _, _, _, share in rows)
+        return employer, sum(total for _, _, total, _ in rows) - employer
 
     def to_dict(self) -> dict:
         items, yearly, monthly = [], {}, {}
@@ -155,15 +160,12 @@ class Money:
         scheduled = sum(sum(b.yearly().values()) for _, b in self.items())
         total = self.total
         splits = []
-        for p, benefits in self.basis:
-            pid, rule = p.programme["id"], self.splits[p.programme["id"]]
-            p_total = sum(b.total or 0 for b in benefits if b.kind != "in_kind")
+        for pid, rule, p_total, share in self.programme_shares():
             if rule is None:
                 splits.append({"programme": pid, "label": "待补充：请回答用人单位的类型", "employer_percent": None,
                                "fund_percent": None, "employer": None, "fund": None,
                                "verdict": "unanswered", "citation": None})
                 continue
-            share = p_total * rule["employer_percent"] // 100
             splits.append({"programme": pid, "label": rule["label"],
                            "employer_percent": rule["employer_percent"], "fund_percent": rule["fund_percent"],
                            "employer": share, "fund": p_total - share,
