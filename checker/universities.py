@@ -24,7 +24,6 @@ FLAG_LABELS = {
 class Lookup:
     """status: found | branch (a campus mapped to its university) | ambiguous | unknown."""
 
-    query: str
     status: str
     name: str | None = None
     flags: frozenset = frozenset()
@@ -48,12 +47,12 @@ def lookup(query: str) -> Lookup:
     rows, aliases = _tables()
     name = normalise(query)
     if name in rows:
-        return Lookup(query, "found", name, rows[name])
+        return Lookup("found", name, rows[name])
     alias = aliases.get(name)
     if alias is None:
-        return Lookup(query, "unknown")
+        return Lookup("unknown")
     official = alias["official_name"]
     if not official:
-        return Lookup(query, "ambiguous", note=alias["note"])
+        return Lookup("ambiguous", note=alias["note"])
     status = "branch" if alias["kind"] == "branch_campus" else "found"
-    return Lookup(query, status, official, rows.get(official, frozenset()), alias["note"])
+    return Lookup(status, official, rows.get(official, frozenset()), alias["note"])
