@@ -243,7 +243,7 @@ function chart(rows, unit) {
     const y = height + 20 - h;
     figure.append(svg("rect", { x, y, width: barWidth, height: h, class: "hc-bar" }));
     figure.append(svg("text", { x: x + barWidth / 2, y: y - 4, "text-anchor": "middle" }, inUnit(amounts[n], unit)));
-    figure.append(svg("text", { x: x + barWidth / 2, y: height + 38, "text-anchor": "middle" }, `第${row.year}年`));
+    figure.append(svg("text", { x: x + barWidth / 2, y: height + 38, "text-anchor": "middle" }, yearLabel(row)));
   });
   return figure;
 }

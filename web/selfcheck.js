@@ -192,7 +192,6 @@ const FAILURE_TEXT = {
 
 function showFailure(root, reason) {
   const box = root.querySelector(".hc-error");
-  box.replaceChildren();
   const p = document.createElement("p");
   p.textContent = `${FAILURE_TEXT[reason] || FAILURE_TEXT.python}你填写的内容仍保留在表格中。`;
   // The static pages say the same as the checker: tiers, benefits and the full texts.
