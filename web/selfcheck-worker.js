@@ -5,7 +5,8 @@
 //               {type: "check", id, request}                    (request: JSON string)
 //               {type: "bare", pyodideURL}                      (benchmark: plain loadPyodide)
 // Messages out: {type: "stage", stage}   stages: runtime, python, checker
-//               {type: "ready", ms}      {type: "result", id, response}
+//               {type: "ready", ms, timings}  (timings: ms since boot per stage; absent for "bare")
+//               {type: "result", id, response}
 //               {type: "error", stage, message, id?}
 
 let checker = null; // Promise of the long-lived handle_json PyProxy
