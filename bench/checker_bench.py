@@ -38,8 +38,8 @@ def case_profiles() -> list[dict]:
 
 def generated_csv(rows: int, seed: int = 3) -> str:
     """Applicants as a recruiter's form would record them: both measures, every path, each
-    question the path asks answered 80% of the time (random values, so most rows fail some
-    criterion and some are invalid-free edge cases)."""
+    question the path asks answered 80% of the time, with random valid values (so most rows
+    fail some criterion; none is rejected)."""
     rng = random.Random(seed)
     questions = checker.questions()
     header = ["applicant"] + [q["id"] for q in questions]
