@@ -81,3 +81,18 @@ def test_a_missing_page_gets_the_sites_own_404_page(tiny_site):
         urllib.request.urlopen(tiny_site + "no-such-page/")
     assert error.value.code == 404
     assert "页面不存在" in error.value.read().decode("utf-8")
+
+
+def test_a_revalidation_of_an_unchanged_file_is_304_with_the_same_headers(tiny_site):
+    _, headers = get(tiny_site + "assets/x.js")
+    modified = headers["Last-Modified"]
+    request = urllib.request.Request(tiny_site + "assets/x.js", headers={"If-Modified-Since": modified})
+    status, revalidated = get(request)
+    assert status == 304
+    assert revalidated["Cache-Control"] == "no-cache"
+    assert revalidated["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    # A copy older than the file is sent the file again.
+    older = urllib.request.Request(
+        tiny_site + "assets/x.js", headers={"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"}
+    )
+    assert get(older)[0] == 200
