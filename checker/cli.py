@@ -34,6 +34,7 @@ from checker.schema import profile_schema
 REPORT_COLUMNS = ["line", "applicant", "measure", "programme", "tier", "tier_name", "tier_verdict", "verdict",
                   "verdict_label", "missing", "total_yuan", "employer_yuan", "fund_yuan"]
 PASS_THROUGH = "applicant"
+AS_OF_HELP = "评估日 YYYY-MM-DD（默认：今天）"
 _BOOLS = {"true": True, "false": False, "是": True, "否": False}
 
 
@@ -247,21 +248,21 @@ def _cmd_batch(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m checker", description="合川区教育、卫生人才政策自测")
     sub = parser.add_subparsers(dest="command", required=True)
-    ev = sub.add_parser("evaluate", help="evaluate one profile (JSON file)")
-    ev.add_argument("profile")
-    ev.add_argument("--format", choices=["text", "json"], default="text")
-    ev.add_argument("--as-of", help="assessment date YYYY-MM-DD (default: today)")
+    ev = sub.add_parser("evaluate", help="评估一份回答（JSON 文件）")
+    ev.add_argument("profile", help="回答文件（JSON 对象 {问题编号: 回答}）")
+    ev.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text：中文文字）")
+    ev.add_argument("--as-of", help=AS_OF_HELP)
     ev.set_defaults(run=_cmd_evaluate)
-    batch = sub.add_parser("batch", help="evaluate a CSV of applicants into a report CSV")
-    batch.add_argument("applicants")
-    batch.add_argument("-o", "--output", required=True)
-    batch.add_argument("--as-of", help="assessment date YYYY-MM-DD (default: today)")
+    batch = sub.add_parser("batch", help="批量评估申请人 CSV，输出报告 CSV")
+    batch.add_argument("applicants", help="申请人 CSV（UTF-8，表头为问题编号）")
+    batch.add_argument("-o", "--output", required=True, help="报告 CSV 的路径")
+    batch.add_argument("--as-of", help=AS_OF_HELP)
     batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                       help=f"processes for files of {PARALLEL_FROM_ROWS}+ rows (default: all cores)")
+                       help=f"{PARALLEL_FROM_ROWS} 行及以上的文件使用的进程数（默认：全部 CPU 核）")
     batch.set_defaults(run=_cmd_batch)
-    for name, producer, text in (("schema", profile_schema, "JSON Schema of the profile"),
-                                 ("questions", questions, "the questions as JSON"),
-                                 ("rules", policy.load, "the rule data as JSON")):
+    for name, producer, text in (("schema", profile_schema, "输出回答（profile）的 JSON Schema"),
+                                 ("questions", questions, "以 JSON 输出自测问题"),
+                                 ("rules", policy.load, "以 JSON 输出规则数据（层次、金额、资金分担）")):
         p = sub.add_parser(name, help=text)
         p.set_defaults(run=lambda args, producer=producer: _print_json(producer()))
     return parser

@@ -168,3 +168,16 @@ def test_batch_in_parallel_writes_the_same_report(tmp_path):
         errors.append(err.getvalue())
     assert reports[0] == reports[1] and errors[0] == errors[1]
     assert reports[0][0][1] > 0 and "第 " in errors[0]  # the invalid case rows are reported in both
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--help"], ["批量评估申请人 CSV", "以 JSON 输出规则数据"]),
+    (["evaluate", "--help"], ["回答文件", "评估日 YYYY-MM-DD"]),
+    (["batch", "--help"], ["申请人 CSV", "报告 CSV", "评估日 YYYY-MM-DD"]),
+])
+def test_help_texts_are_chinese(args, expected, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert all(text in out for text in expected), out
