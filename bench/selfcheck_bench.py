@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import base64
 import functools
-import http.server
 import json
 import statistics
 import sys
@@ -26,13 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_builder.server import SiteRequestHandler  # noqa: E402
+from site_builder.assets import PYODIDE_FILES  # noqa: E402
+from site_builder.server import PRECOMPRESSED, SiteRequestHandler, SiteServer, accepted_encodings  # noqa: E402
 
 SITE = ROOT / "site"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
-PYODIDE_NEEDED = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+# The worker passes the lock's info itself: the page never fetches pyodide-lock.json.
+PYODIDE_NEEDED = tuple(name for name in PYODIDE_FILES if name != "pyodide-lock.json")
 PROFILE = json.loads((ROOT / "tests" / "pyodide" / "selfcheck_profiles.json").read_text(encoding="utf-8"))[
     "health_b_two_achievements"]["profile"]
 
@@ -46,6 +47,7 @@ class CountingHandler(SiteRequestHandler):
     lock = threading.Lock()
     requests: list[list] = []  # [path, bytes], in the order the requests arrived
     wasm_accept = ""  # the Accept-Encoding the browser sent for the .wasm
+    quiet = True
 
     def setup(self):
         super().setup()
@@ -68,9 +70,6 @@ class CountingHandler(SiteRequestHandler):
                 if self.path.endswith(".wasm"):
                     CountingHandler.wasm_accept = self.headers.get("Accept-Encoding", "")
         return ok
-
-    def log_message(self, *args):
-        pass
 
     @classmethod
     def reset(cls):
@@ -95,8 +94,7 @@ def set_site(path: Path) -> None:
 
 def serve():
     handler = functools.partial(CountingHandler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = SiteServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -111,11 +109,12 @@ def runtime_paths() -> dict:
 def compressed_pyodide_bytes(accept: str) -> int:
     """What the server sends for the Pyodide files the page needs, given the browser's codings."""
     total = 0
+    accepted = accepted_encodings(accept)
     directory = SITE / runtime_paths()["pyodide"]
     for name in PYODIDE_NEEDED:
         path = directory / name
-        for coding, suffix in (("br", ".br"), ("gzip", ".gz")):
-            if coding in accept and path.with_name(name + suffix).is_file():
+        for coding, suffix in PRECOMPRESSED:
+            if coding in accepted and path.with_name(name + suffix).is_file():
                 path = path.with_name(name + suffix)
                 break
         total += path.stat().st_size
