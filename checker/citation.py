@@ -9,6 +9,7 @@ public (links get shared), so it never changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 MEASURES = {
     "education": "合川区教育人才引进培养办法（试行）",
@@ -87,6 +88,11 @@ class Citation:
         return "".join(parts)
 
     def to_dict(self) -> dict:
+        return dict(self._dict)  # a copy: callers may change it
+
+    @cached_property
+    def _dict(self) -> dict:
+        # Built once per citation: every finding of every result carries one.
         return {
             "measure": self.measure,
             "article": self.article,
