@@ -34,8 +34,8 @@ def _answer(question: dict, value) -> str:
     return labels.get(value, str(value))
 
 
-def example_section(index: int, title: str, case: dict) -> list[str]:
-    questions = {q["id"]: q for q in checker.questions()}
+def example_section(index: int, title: str, case: dict, questions: dict[str, dict]) -> list[str]:
+    """One worked example; `questions` maps question id → question (labels of the answers)."""
     profile = case["profile"]
     as_of = dt.date.fromisoformat(case["as_of"])
     result = checker.evaluate(profile, as_of=as_of).to_dict()
@@ -73,9 +73,10 @@ def examples_page() -> str:
     out = ["# 典型示例", "",
            "以下示例取自自测程序自己的测试用例，结果由自测程序实时计算得出（以示例中的评估日期计算年龄）。"
            "“需评审”表示该项须由评审认定，自测无法判断。", ""]
+    questions = {q["id"]: q for q in checker.questions()}
     for index, (stem, title) in enumerate(EXAMPLES.items(), start=1):
         case = tomllib.loads((CASES / f"{stem}.toml").read_text(encoding="utf-8"))
-        out += example_section(index, title, case)
+        out += example_section(index, title, case, questions)
     disclaimer = checker.evaluate({"measure": "education"}).to_dict()["disclaimer"]
     out += [f"*{escape(disclaimer['text'])}*", ""]
     return "\n".join(out)
