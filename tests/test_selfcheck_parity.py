@@ -91,6 +91,7 @@ def assert_same(pyodide_checker, request: dict):
     expected = json.loads(handle_json(text))
     actual = json.loads(pyodide_checker.handle_json(text))
     assert actual == expected
+    return expected
 
 
 def test_pyodide_runs_its_own_python(pyodide_checker):
@@ -99,7 +100,9 @@ def test_pyodide_runs_its_own_python(pyodide_checker):
 
 @pytest.mark.parametrize("name", sorted(PROFILES.keys() - {"_comment"}))
 def test_form_profiles_match_cpython(pyodide_checker, name):
-    assert_same(pyodide_checker, {"profile": PROFILES[name]["profile"], "as_of": AS_OF})
+    expected = assert_same(pyodide_checker, {"profile": PROFILES[name]["profile"], "as_of": AS_OF})
+    # A form profile is a valid answer set: parity of two identical error lists would prove little.
+    assert expected["ok"] is True, expected.get("errors")
 
 
 def test_there_are_cases_to_compare():
