@@ -25,7 +25,7 @@ import os
 import sys
 
 from checker import policy
-from checker.engine import GOODNESS, VERDICT_LABELS, Result, evaluate
+from checker.engine import GOODNESS, NOT_MET, VERDICT_LABELS, Result, evaluate
 from checker.errors import ValidationError
 from checker.profile import parse_date
 from checker.questions import by_id, questions
@@ -141,7 +141,7 @@ def summarise(result: Result) -> dict:
     else:  # the nearest higher tier open to this person's path (调入 / 应届 / 柔性 / 区内)
         above = best.tiers[:best.tiers.index(tier)]
         needs = next((t for t in reversed(above) if not any(
-            o.verdict == "not_met" and o.criterion.get("field") == "situation" for o in t.outcomes)), None)
+            o.verdict == NOT_MET and o.criterion.get("field") == "situation" for o in t.outcomes)), None)
     money = result.money
     employer, fund = money.shares() if money else (None, None)
     return {

@@ -23,6 +23,7 @@ VERDICT_LABELS = {MET: "符合", NOT_MET: "不符合", REVIEW: "需评审", UNAN
 # How good a verdict is for the person (used to combine any-of alternatives).
 GOODNESS = {MET: 3, REVIEW: 2, UNANSWERED: 1, NOT_MET: 0}
 GRANTING = (MET, REVIEW)
+MISSING = (NOT_MET, UNANSWERED)  # what a tier still needs
 # Operators whose "values" text already names what was compared (used when listing a group).
 SELF_DESCRIBING_OPS = {"age_at_most", "at_least", "rank_at_least", "count_at_least", "university"}
 
@@ -304,12 +305,12 @@ class TierResult:
             "verdict": self.verdict,
             "verdict_label": VERDICT_LABELS[self.verdict],
             "findings": findings,
-            "missing": [f for f in findings if f["verdict"] in (NOT_MET, UNANSWERED)],
+            "missing": [f for f in findings if f["verdict"] in MISSING],
         }
 
     @property
     def missing_labels(self) -> list[str]:
-        return [o.criterion["label"] for o in self.outcomes if o.verdict in (NOT_MET, UNANSWERED)]
+        return [o.criterion["label"] for o in self.outcomes if o.verdict in MISSING]
 
 
 @dataclass
