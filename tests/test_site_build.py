@@ -9,7 +9,7 @@ import pytest
 
 from checker.citation import MEASURES
 from site_builder.build import BuildError, check_no_inline_scripts
-from site_builder.search import search_terms
+from site_builder.search import SearchWorkerChanged, patch_search_worker, search_terms
 from site_builder.text import load_measure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +120,24 @@ def test_the_measures_terms_are_whole_tokens_in_the_search_index(site_dir):
 def test_search_worker_keeps_a_whole_token_query_whole(site_dir):
     (worker,) = (site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js")
     assert "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e" in worker.read_text(encoding="utf-8")
+
+
+def test_search_worker_patch_applies_once_and_refuses_a_changed_worker(tmp_path):
+    workers = tmp_path / "assets" / "javascripts" / "workers"
+    workers.mkdir(parents=True)
+    worker = workers / "search.abc.min.js"
+    worker.write_text("x;for(let o=s+1;o<t.length;o++)t.slice(s,o)in e;y", encoding="utf-8")
+    patch_search_worker(tmp_path)
+    patched = "x;for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e;y"
+    assert worker.read_text(encoding="utf-8") == patched
+    patch_search_worker(tmp_path)  # a rebuild that kept the patched file
+    assert worker.read_text(encoding="utf-8") == patched
+    worker.write_text("for(let o=s+1;o<t.length-1;o++)", encoding="utf-8")
+    with pytest.raises(SearchWorkerChanged, match="segmenter changed"):
+        patch_search_worker(tmp_path)
+    worker.unlink()
+    with pytest.raises(SearchWorkerChanged, match="expected one"):
+        patch_search_worker(tmp_path)
 
 
 def test_print_stylesheet_is_linked_for_print_only_and_hides_navigation(site_dir):
