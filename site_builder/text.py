@@ -52,6 +52,16 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
+def _printed_lines(lead: str, paragraphs: tuple[str, ...], children: tuple["Item", ...]) -> Iterator[str]:
+    """A node as printed: its number (`lead`) and first paragraph on one line, the further
+    paragraphs on their own lines, then its items."""
+    first, *rest = paragraphs or ("",)
+    yield (lead + first).rstrip()  # a bare "第N条" line has no padding after the number
+    yield from rest
+    for child in children:
+        yield from child.lines()
+
+
 @dataclass(frozen=True)
 class Item:
     """A numbered item: （一）, 1., （1） or A类：, with its own paragraphs and sub-items."""
@@ -77,11 +87,7 @@ class Item:
 
     def lines(self) -> Iterator[str]:
         """The item as printed: marker line, continuation paragraphs, then its sub-items."""
-        first, *rest = self.paragraphs or ("",)
-        yield f"{self.marker}{first}"
-        yield from rest
-        for child in self.children:
-            yield from child.lines()
+        return _printed_lines(self.marker, self.paragraphs, self.children)
 
 
 @dataclass(frozen=True)
@@ -113,11 +119,8 @@ class Article:
             yield from item.walk()
 
     def lines(self) -> Iterator[str]:
-        first, *rest = self.paragraphs or ("",)
-        yield f"{self.heading}  {first}".rstrip()
-        yield from rest
-        for item in self.items:
-            yield from item.lines()
+        """The article as printed: 第N条 and its lead paragraph, further paragraphs, its items."""
+        return _printed_lines(f"{self.heading}  ", self.paragraphs, self.items)
 
 
 @dataclass(frozen=True)
