@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import checker.policy
+from checker.citation import MEASURES
 from checker.money import MONTHS_PER_YEAR, Benefit
 
 DATA_DIR = "data"
@@ -97,7 +98,7 @@ def tables(data: dict) -> dict[str, list[dict]]:
 
 
 _CITATION = {"type": "object", "required": ["measure", "article", "anchor", "label", "url"],
-             "properties": {"measure": {"enum": ["education", "health"]}, "article": {"type": "integer", "minimum": 1},
+             "properties": {"measure": {"enum": list(MEASURES)}, "article": {"type": "integer", "minimum": 1},
                             "anchor": {"type": "string", "pattern": "^article-\\d+(-[0-9a-z]+)*$"},
                             "label": {"type": "string"}, "url": {"type": "string"}}}
 
@@ -108,7 +109,7 @@ def json_schema() -> dict:
         "type": "object",
         "required": ["measure", "name", "disclaimer", "criteria", "tiers", "programmes", "benefits", "funding", "notes", "not_modelled"],
         "properties": {
-            "measure": {"enum": ["education", "health"]}, "name": {"type": "string"},
+            "measure": {"enum": list(MEASURES)}, "name": {"type": "string"},
             "disclaimer": cited,
             "criteria": {"type": "object", "additionalProperties": {
                 "allOf": [cited], "required": ["label", "op"],
@@ -139,7 +140,7 @@ def json_schema() -> dict:
         "properties": {
             "version": {"type": "string"}, "months_per_year": {"const": MONTHS_PER_YEAR},
             "questions": {"type": "array", "items": {"type": "object", "required": ["id", "label", "type", "group"]}},
-            "measures": {"type": "object", "required": ["education", "health"],
+            "measures": {"type": "object", "required": list(MEASURES),
                          "additionalProperties": {"$ref": "#/$defs/measure"}},
         },
         "$defs": {"citation": _CITATION, "measure": measure},
