@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from checker.engine import evaluate
-from checker.errors import ValidationError
+from checker.errors import ValidationError, json_error_text
 from checker.profile import parse_date
 
 _KEYS = {"profile", "as_of"}
@@ -20,7 +20,7 @@ def handle_json(request: str) -> str:
     try:
         data = json.loads(request)
     except (TypeError, ValueError) as exc:
-        return _fail([{"field": "request", "message": f"不是有效的 JSON：{exc}"}])
+        return _fail([{"field": "request", "message": f"不是有效的 JSON：{json_error_text(exc)}"}])
     if not isinstance(data, dict):
         return _fail([{"field": "request", "message": "应为 JSON 对象 {\"profile\": {...}}"}])
     errors = [{"field": k, "message": "未知字段（只接受 profile 和 as_of）"} for k in data if k not in _KEYS]

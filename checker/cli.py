@@ -26,7 +26,7 @@ import sys
 
 from checker import policy
 from checker.engine import GOODNESS, NOT_MET, VERDICT_LABELS, Result, evaluate
-from checker.errors import ValidationError
+from checker.errors import ValidationError, json_error_text
 from checker.profile import parse_date
 from checker.questions import by_id, questions
 from checker.schema import profile_schema
@@ -111,7 +111,7 @@ def _cmd_evaluate(args) -> int:
     except OSError as exc:
         raise UsageError(f"无法读取 {args.profile}：{exc.strerror}") from None
     except ValueError as exc:
-        raise UsageError(f"{args.profile} 不是有效的 JSON：{exc}") from None
+        raise UsageError(f"{args.profile} 不是有效的 JSON：{json_error_text(exc)}") from None
     result = evaluate(profile, as_of=_as_of(args.as_of))
     sys.stdout.write(_dump(result.to_dict()) + "\n" if args.format == "json" else render_text(result))
     return 0

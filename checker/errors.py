@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 class ValidationError(ValueError):
     """Raised for any bad input; `.errors` is a list of {"field": path, "message": reason}."""
@@ -9,3 +11,12 @@ class ValidationError(ValueError):
     def __init__(self, errors: list[dict]) -> None:
         self.errors = [{"field": str(e["field"]), "message": str(e["message"])} for e in errors]
         super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in self.errors))
+
+
+def json_error_text(exc: Exception) -> str:
+    """Where a JSON text is broken, in Chinese (the json module's own message is English)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"第 {exc.lineno} 行第 {exc.colno} 列有误"
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 编码"
+    return "应为 JSON 文本"

@@ -39,6 +39,11 @@ def test_bridge_errors_name_the_field(request_text, fields):
     assert [e["field"] for e in response["errors"]] == fields
 
 
+def test_bridge_says_where_the_json_is_broken_in_chinese():
+    response = json.loads(handle_json('{"profile": {"measure": "health"},\n  oops}'))
+    assert response["errors"] == [{"field": "request", "message": "不是有效的 JSON：第 2 行第 3 列有误"}]
+
+
 def test_birth_date_after_the_assessment_date_is_an_error():
     with pytest.raises(checker.ValidationError) as info:
         checker.evaluate({"measure": "education", "birth_date": "2030-01-01"}, as_of=dt.date(2026, 6, 1))

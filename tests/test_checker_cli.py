@@ -59,9 +59,9 @@ def test_evaluate_invalid_profile_lists_every_field(tmp_path, capsys):
 
 def test_evaluate_not_json(tmp_path, capsys):
     path = tmp_path / "bad.json"
-    path.write_text("{not json", "utf-8")
+    path.write_text('{"measure": "education",\n not json', "utf-8")
     assert main(["evaluate", str(path)]) == 2
-    assert "不是有效的 JSON" in capsys.readouterr().err
+    assert "不是有效的 JSON：第 2 行第 2 列有误" in capsys.readouterr().err
 
 
 def write_csv(path, header, rows):
