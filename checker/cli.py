@@ -51,6 +51,15 @@ def _print_json(data) -> int:
     return 0
 
 
+def _os_error_text(exc: OSError) -> str:
+    """Why a file could not be opened, in Chinese (the system's own message is English)."""
+    for kind, text in ((FileNotFoundError, "文件或目录不存在"), (IsADirectoryError, "这是一个目录"),
+                       (PermissionError, "没有访问权限")):
+        if isinstance(exc, kind):
+            return text
+    return f"系统错误 {exc.errno}" if exc.errno else "系统错误"
+
+
 def _as_of(text: str | None) -> dt.date:
     if text is None:
         return dt.date.today()
@@ -109,7 +118,7 @@ def _cmd_evaluate(args) -> int:
         with open(args.profile, encoding="utf-8") as fh:
             profile = json.load(fh)
     except OSError as exc:
-        raise UsageError(f"无法读取 {args.profile}：{exc.strerror}") from None
+        raise UsageError(f"无法读取 {args.profile}：{_os_error_text(exc)}") from None
     except ValueError as exc:
         raise UsageError(f"{args.profile} 不是有效的 JSON：{json_error_text(exc)}") from None
     result = evaluate(profile, as_of=_as_of(args.as_of))
@@ -236,7 +245,7 @@ def _cmd_batch(args) -> int:
                 open(args.output, "w", encoding="utf-8", newline="") as fout:
             written, bad = run_batch(fin, fout, sys.stderr, as_of, jobs=args.jobs)
     except OSError as exc:
-        raise UsageError(f"无法读写文件 {exc.filename}：{exc.strerror}") from None
+        raise UsageError(f"无法读写文件 {exc.filename}：{_os_error_text(exc)}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{args.applicants} 不是 UTF-8 编码的 CSV") from None
     except csv.Error as exc:

@@ -39,7 +39,8 @@ def test_evaluate_text_is_chinese_and_cites(profile_file, capsys):
 
 
 @pytest.mark.parametrize("args, expected", [
-    (["evaluate", "/nonexistent/profile.json"], "无法读取"),
+    (["evaluate", "/nonexistent/profile.json"], "无法读取 /nonexistent/profile.json：文件或目录不存在"),
+    (["batch", "/nonexistent/in.csv", "-o", "out.csv"], "无法读写文件 /nonexistent/in.csv：文件或目录不存在"),
     (["evaluate", "{profile}", "--as-of", "2026-02-30"], "--as-of"),
 ])
 def test_evaluate_bad_arguments(args, expected, profile_file, capsys):
