@@ -25,8 +25,9 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             timings = build_site(args.site_dir)
-        except (BuildError, TextError, SearchWorkerChanged) as error:
-            # Problems in our sources or checks: one clear line, not a traceback.
+        except (BuildError, TextError, SearchWorkerChanged, FileNotFoundError) as error:
+            # Problems in our sources or checks, or a setup step not run: one clear line, not a
+            # traceback.
             print(f"build failed: {error}", file=sys.stderr)
             return 1
         print(f"built in {timings['total']:.1f} s")

@@ -65,9 +65,10 @@ def policy_version() -> str:
 
 def runtime() -> dict:
     """Site-root-relative paths and facts the page script needs (data-* attributes of the page)."""
+    version = pyodide_version()  # first: says how to install a missing node_modules/pyodide
     lock = json.loads((PYODIDE_NPM / "pyodide-lock.json").read_text(encoding="utf-8"))
     return {
-        "pyodide": f"assets/pyodide/{pyodide_version()}/",
+        "pyodide": f"assets/pyodide/{version}/",
         "wheel": f"assets/checker/{checker_source_hash()}/checker.whl",
         "lock-info": json.dumps(lock["info"], separators=(",", ":")),
         "policy-version": policy_version(),

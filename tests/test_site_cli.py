@@ -1,6 +1,7 @@
-"""`python -m site_builder build` reports a broken source text in one line, not a traceback."""
+"""`python -m site_builder build` reports a broken source text or a missing set-up step in one
+line, not a traceback."""
 
-from site_builder import text
+from site_builder import assets, text
 from site_builder.__main__ import main
 
 
@@ -18,4 +19,16 @@ def test_a_gap_in_the_article_numbers_fails_the_build_with_the_line(tmp_path, mo
         text.load_measure.cache_clear()
     err = capsys.readouterr().err
     assert "build failed: line " in err and "第十九条 out of sequence" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_pyodide_package_fails_the_build_with_the_set_up_step(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(assets, "PYODIDE_NPM", tmp_path / "node_modules" / "pyodide")
+    assets.pyodide_version.cache_clear()
+    try:
+        assert main(["build", "--site-dir", str(tmp_path / "site")]) == 1
+    finally:
+        assets.pyodide_version.cache_clear()
+    err = capsys.readouterr().err
+    assert "build failed: node_modules/pyodide is missing: run scripts/setup" in err
     assert "Traceback" not in err
