@@ -157,7 +157,7 @@ class Money:
                 for i in range(1, b.entry["years"] * MONTHS_PER_YEAR + 1):
                     monthly[i] = monthly.get(i, 0) + b.amount
         employer, fund = self.shares()
-        scheduled = sum(sum(b.yearly().values()) for _, b in self.items())
+        scheduled = sum(sum(amounts.values()) for amounts in yearly.values())  # the schedule built above
         total = self.total
         splits = []
         for pid, rule, p_total, share in self.programme_shares():

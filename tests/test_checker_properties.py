@@ -195,11 +195,13 @@ def test_a_programme_never_reads_firmer_than_the_tier_it_names(profile):
 @settings(max_examples=150, deadline=None)
 @given(profiles())
 def test_the_split_per_programme_adds_up_to_the_totals(profile):
-    """Who pays what: the per-programme split and the totals are the same money (art. 22/23)."""
+    """Who pays what: the per-programme split and the totals are the same money (art. 22/23);
+    the yearly table adds up to the scheduled total."""
     money = checker.evaluate(profile, as_of=AS_OF).to_dict()["money"]
     if money is None:
         return
     totals, split = money["totals"], money["split"]
+    assert totals["scheduled"] == sum(y["total"] for y in money["yearly"])  # the yearly table is the schedule
     assert [s["programme"] for s in split] == [b["programme"] for b in money["basis"]]
     if totals["employer"] is None:
         assert totals["fund"] is None and any(s["employer"] is None for s in split)
