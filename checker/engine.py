@@ -358,9 +358,6 @@ class Result:
     notes: list[dict]
     _rules: dict = field(repr=False)
 
-    def programme(self, programme_id: str) -> ProgrammeResult:
-        return next(p for p in self.programmes if p.programme["id"] == programme_id)
-
     def to_dict(self) -> dict:
         disclaimer = self._rules["disclaimer"]
         citation = disclaimer["citation"]
