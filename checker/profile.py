@@ -97,7 +97,7 @@ def validate(profile, as_of: dt.date) -> dict:
         answer = _check(questions[key], value, errors)
         if answer is not None:
             clean[key] = answer
-    for key in ("birth_date", "start_date"):
+    for key in (qid for qid, q in questions.items() if q["type"] == "date"):
         if key in clean and clean[key].year < 1900:
             errors.append({"field": key, "message": "日期早于 1900 年"})
     if "birth_date" in clean and clean["birth_date"] > as_of:

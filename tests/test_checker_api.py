@@ -50,6 +50,14 @@ def test_birth_date_after_the_assessment_date_is_an_error():
     assert info.value.errors[0]["field"] == "birth_date"
 
 
+def test_every_date_before_1900_is_an_error():
+    with pytest.raises(checker.ValidationError) as info:
+        checker.evaluate({"measure": "health", "birth_date": "1899-12-31", "start_date": "1800-01-01"},
+                         as_of=dt.date(2026, 6, 1))
+    assert info.value.errors == [{"field": "birth_date", "message": "日期早于 1900 年"},
+                                 {"field": "start_date", "message": "日期早于 1900 年"}]
+
+
 def test_hidden_answers_are_ignored():
     """A stale answer for a question the form hides (here: honours on the graduate path) changes nothing."""
     base = {"measure": "education", "situation": "graduate", "birth_date": "2001-01-01"}
