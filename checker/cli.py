@@ -135,7 +135,10 @@ def parse_cell(question: dict, cell: str):
     if kind == "bool":
         return _BOOLS.get(cell.lower(), cell)
     if kind == "int":
-        return int(cell) if cell.lstrip("-").isdigit() else cell
+        try:
+            return int(cell) if cell.lstrip("-").isdigit() else cell
+        except ValueError:  # "²" and 5000 digits pass isdigit(): left as text, for evaluate to report
+            return cell
     if kind == "multi":
         return [v.strip() for v in cell.split(";") if v.strip()]
     return cell

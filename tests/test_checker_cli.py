@@ -97,6 +97,18 @@ def test_batch_reports_bad_rows_by_line_and_processes_the_rest(tmp_path, capsys)
     assert "承诺在我区最低服务5年以上" in last["missing"]
 
 
+def test_batch_reports_a_cell_that_is_not_an_integer(tmp_path, capsys):
+    applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(applicants, ["measure", "situation", "years_affiliated_hospital"],
+              [["health", "recruit", "²"], ["health", "recruit", "3.5"], ["health", "recruit", "9" * 5000],
+               ["health", "recruit", " 12 "]])
+    assert main(["batch", str(applicants), "-o", str(report)]) == 1
+    err = capsys.readouterr().err
+    assert all(f"第 {line} 行：years_affiliated_hospital: 应为整数" in err for line in (2, 3, 4)), err
+    assert "Traceback" not in err
+    assert [r["line"] for r in csv.DictReader(open(report, encoding="utf-8"))] == ["5"]
+
+
 def test_batch_rejects_unknown_columns(tmp_path, capsys):
     applicants = tmp_path / "in.csv"
     write_csv(applicants, ["measure", "shoe_size"], [["education", "42"]])
