@@ -19,7 +19,7 @@ def handle_json(request: str) -> str:
     """Request {"profile": {...}, "as_of": "YYYY-MM-DD"?} → {"ok": true, "result"} | {"ok": false, "errors"}."""
     try:
         data = json.loads(request)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         return _fail([{"field": "request", "message": f"不是有效的 JSON：{json_error_text(exc)}"}])
     if not isinstance(data, dict):
         return _fail([{"field": "request", "message": "应为 JSON 对象 {\"profile\": {...}}"}])

@@ -119,7 +119,7 @@ def _cmd_evaluate(args) -> int:
             profile = json.load(fh)
     except OSError as exc:
         raise UsageError(f"无法读取 {args.profile}：{_os_error_text(exc)}") from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise UsageError(f"{args.profile} 不是有效的 JSON：{json_error_text(exc)}") from None
     result = evaluate(profile, as_of=_as_of(args.as_of))
     sys.stdout.write(_dump(result.to_dict()) + "\n" if args.format == "json" else render_text(result))

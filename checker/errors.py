@@ -19,4 +19,8 @@ def json_error_text(exc: Exception) -> str:
         return f"第 {exc.lineno} 行第 {exc.colno} 列有误"
     if isinstance(exc, UnicodeDecodeError):
         return "不是 UTF-8 编码"
-    return "应为 JSON 文本"
+    if isinstance(exc, RecursionError):
+        return "嵌套层数过多"
+    if isinstance(exc, TypeError):
+        return "应为 JSON 文本"
+    return "无法解析（例如数字过长）"

@@ -39,9 +39,14 @@ def test_bridge_errors_name_the_field(request_text, fields):
     assert [e["field"] for e in response["errors"]] == fields
 
 
-def test_bridge_says_where_the_json_is_broken_in_chinese():
-    response = json.loads(handle_json('{"profile": {"measure": "health"},\n  oops}'))
-    assert response["errors"] == [{"field": "request", "message": "不是有效的 JSON：第 2 行第 3 列有误"}]
+@pytest.mark.parametrize("request_text, message", [
+    ('{"profile": {"measure": "health"},\n  oops}', "不是有效的 JSON：第 2 行第 3 列有误"),
+    ("[" * 100_000 + "]" * 100_000, "不是有效的 JSON：嵌套层数过多"),
+    ('{"profile": {"measure": "health", "years_director": ' + "9" * 5000 + "}}", "不是有效的 JSON：无法解析（例如数字过长）"),
+])
+def test_bridge_says_why_the_json_is_refused_in_chinese(request_text, message):
+    response = json.loads(handle_json(request_text))
+    assert response["errors"] == [{"field": "request", "message": message}]
 
 
 def test_birth_date_after_the_assessment_date_is_an_error():
