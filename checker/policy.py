@@ -6,8 +6,8 @@
      "question_use": {question id: ["education/introduction/a", "health/flexible/funding", ...]},
      "measures": {"education": {
          "measure", "name", "disclaimer": {"interpreters", "citation"},
-         "criteria": {id: {"label", "op", "citation", op parameters..., "of": [ids] for all/any}},
-         "tiers": {id: {"name", "criteria": [ids]}},
+         "criteria": {id: {"id", "label", "op", "citation", op parameters..., "of": [ids] for all/any}},
+         "tiers": {id: {"id", "name", "criteria": [ids]}},
          "programmes": [{"id", "name", "citation", "tiers": [{"tier", "also": [criterion ids]}]}],
          "benefits": [{"id", "programme", "name", "kind", "citation", "condition",
                        "amounts": {tier: 元} (per month for monthly kinds), "parts"/"years"/"tiers"}],
