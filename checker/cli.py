@@ -98,7 +98,10 @@ def render_text(result: Result) -> str:
         basis = "、".join(f"{names[b['programme']]['name']} {names[b['programme']]['highest_tier_name']}"
                           f"（{VERDICT_LABELS[b['verdict']]}）" for b in money["basis"])
         lines.append(f"资金测算依据：{basis}")
-        lines.append(f"资金测算：合计 {t['total']} 元（按计划发放 {t['scheduled']} 元，按需申请 {t['on_application']} 元）")
+        parts = [f"按计划发放 {t['scheduled']} 元", f"按需申请 {t['on_application']} 元"]
+        if t["by_time_estimate"]:
+            parts.append(f"按实际在合工作时长估算 {t['by_time_estimate']} 元")
+        lines.append(f"资金测算：合计 {t['total']} 元（{'，'.join(parts)}）")
         if t["employer"] is not None:
             lines.append(f"  用人单位承担 {t['employer']} 元，区人才专项资金承担 {t['fund']} 元")
         for s in money["split"]:

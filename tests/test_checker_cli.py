@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -194,3 +195,17 @@ def test_help_texts_are_chinese(args, expected, capsys):
     assert info.value.code == 0
     out = capsys.readouterr().out
     assert all(text in out for text in expected), out
+
+
+def test_evaluate_text_money_parts_add_up_for_flexible_introduction(tmp_path, capsys):
+    """Flexible introduction is paid by time worked (edu art.9): the text names that part too."""
+    import re
+    import tomllib
+
+    case = tomllib.loads((Path(__file__).parent / "cases" / "edu_flexible_a.toml").read_text("utf-8"))
+    path = tmp_path / "flexible.json"
+    path.write_text(json.dumps(case["profile"], ensure_ascii=False, default=str), "utf-8")
+    assert main(["evaluate", str(path), "--as-of", str(case["as_of"])]) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("资金测算："))
+    total, *parts = (int(n) for n in re.findall(r"(\d+) 元", line))
+    assert total > 0 and sum(parts) == total, line
