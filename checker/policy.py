@@ -13,7 +13,9 @@
                        "amounts": {tier: 元} (per month for monthly kinds), "parts"/"years"/"tiers"}],
          "funding": [{"programmes", "label", "when": [conditions], "employer_percent",
                       "fund_percent", "principle", "citation"}],
-         "notes": [{"id", "scope": "money"|"programme", "programmes", "text", "citation"}],
+         "notes": [{"id", "scope": "money"|"programme", "programmes", "text", "citation",
+                    "procedure" (title, for a note that describes a procedure), "tiers" (who goes
+                    through it)}],
          "not_modelled": [{"article", "reason", "citation"}]}, "health": {...}}}
 
 Every `cite` of the TOML becomes `citation` = Citation.to_dict(). Inside the package the
@@ -67,8 +69,10 @@ def _check(measure: str, rules: dict) -> None:
         assert b["kind"] in BENEFIT_KINDS and b["programme"] in programme_ids, (measure, b["id"])
     for f in rules["funding"]:
         assert set(f["programmes"]) <= programme_ids and f["employer_percent"] + f["fund_percent"] == 100
+    tiers_of = {p["id"]: {e["tier"] for e in p["tiers"]} for p in rules["programmes"]}
     for n in rules["notes"]:
         assert set(n["programmes"]) <= programme_ids and n["scope"] in ("money", "programme"), n["id"]
+        assert set(n.get("tiers", ())) <= set().union(*(tiers_of[p] for p in n["programmes"])), n["id"]
 
 
 @cache

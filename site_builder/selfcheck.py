@@ -106,16 +106,16 @@ def procedures(data: dict | None = None) -> dict:
     """Where the result's "next step" points: per measure, the guide's procedures page and, per
     "programme:tier", the procedure (title, anchor on that page) the tier goes through."""
     import checker.policy
-    from site_builder.guide.common import note
-    from site_builder.guide.measure_pages import PROCEDURE_NOTES, TIER_PROCEDURES, page_path, procedure_anchor
+    from site_builder.guide.measure_pages import page_path, procedure_anchor, procedure_notes
 
     data = data if data is not None else checker.policy.load()
     out = {}
     for measure, rules in data["measures"].items():
         tiers = {}
-        for (programme, tier), note_id in TIER_PROCEDURES.items():
-            if note(rules, note_id) is not None:
-                tiers[f"{programme}:{tier}"] = {"title": PROCEDURE_NOTES[note_id], "anchor": procedure_anchor(note_id)}
+        for n in procedure_notes(rules):
+            for programme in n["programmes"]:
+                for tier in n.get("tiers", ()):
+                    tiers[f"{programme}:{tier}"] = {"title": n["procedure"], "anchor": procedure_anchor(n["id"])}
         page = page_path(measure, "procedures").removesuffix(".md") + "/"
         out[measure] = {"page": page, "tiers": tiers}
     return out

@@ -288,3 +288,20 @@ def test_literate_view_names_answers_as_the_form_does_not_by_rule_id():
                 assert f"“{value}”" not in block and f"：{value}" not in block and f"、{value}" not in block
                 checked += 1
     assert checked > 10
+
+
+def test_who_goes_through_which_procedure_comes_from_the_rule_data():
+    """The tiers page links each tier to its procedure (edu art.6: C类及以上; art.7: D类、E类) and the
+    campus poster covers the tiers recruited on campus, both as the rule data says."""
+    original = guide_markdown()
+    assert original["guide/education-tiers.md"].count("#transfer-procedure") == 3  # A, B, C
+    assert "（D类、E类）" in original["guide/campus.md"]
+
+    data = copy.deepcopy(checker.policy.load())
+    rules = data["measures"]["education"]
+    next(n for n in rules["notes"] if n["id"] == "transfer_procedure")["tiers"] = ["a", "b"]
+    for measure in data["measures"].values():
+        next(n for n in measure["notes"] if n["id"] == "campus_recruitment")["tiers"] = ["e"]
+    changed = guide_markdown(data)
+    assert changed["guide/education-tiers.md"].count("#transfer-procedure") == 2
+    assert "（E类）" in changed["guide/campus.md"] and "D类教育人才" not in changed["guide/campus.md"]

@@ -13,7 +13,6 @@ from site_builder.guide.common import MEASURE_SHORT_NAMES, cite, note
 from site_builder.guide.measure_pages import criterion_lines, benefit_table
 
 PAGE = "guide/campus.md"
-GRADUATE_TIERS = {"d", "e"}
 SELFCHECK_PATH = "selfcheck/?path=graduate"
 MKDOCS_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
 
@@ -37,20 +36,27 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="二维码：{escape(url)}" data-url="{escape(url)}" ', 1)
 
 
+def graduate_tiers(rules: dict) -> list[str]:
+    """The tiers recruited on campus: those the rule data sends through 现场考核招聘."""
+    return note(rules, "campus_recruitment")["tiers"]
+
+
 def campus_page(data: dict, base_url: str | None = None) -> str:
     url = graduate_url(base_url)
     questions = {q["id"]: q for q in data["questions"]}
+    recruited = sorted({t for rules in data["measures"].values() for t in graduate_tiers(rules)})
+    tier_letters = "、".join(f"{t.upper()}类" for t in recruited)
     poster = [
         '<div class="hc-poster" markdown>',
         "",
         "# 合川区引才：应届毕业生看这里 {: #campus }",
         "",
-        "合川区面向优秀应届毕业生引进**急需紧缺教育人才和卫生人才（D类、E类）**，"
+        f"合川区面向优秀应届毕业生引进**急需紧缺教育人才和卫生人才（{tier_letters}）**，"
         "现场考核、现场体检、现场签约。下面是各类人才可享受的待遇标准：",
         "",
     ]
     for measure, rules in data["measures"].items():
-        table = benefit_table(rules, "introduction", only=GRADUATE_TIERS)
+        table = benefit_table(rules, "introduction", only=set(graduate_tiers(rules)))
         poster += [f"## {MEASURE_SHORT_NAMES[measure]}人才 {{: #{measure} }}", "",
                    '<div class="hc-table" markdown>', "", *table, "", "</div>", ""]
         commitment = note(rules, "service_commitment")
@@ -72,7 +78,7 @@ def campus_page(data: dict, base_url: str | None = None) -> str:
                '<p class="hc-print-hint">招聘展位可直接打印本页：打印时只保留上方的A4海报。</p>', ""]
     for measure, rules in data["measures"].items():
         for entry in next(p for p in rules["programmes"] if p["id"] == "introduction")["tiers"]:
-            if entry["tier"] not in GRADUATE_TIERS:
+            if entry["tier"] not in graduate_tiers(rules):
                 continue
             tier = rules["tiers"][entry["tier"]]
             details += [f"### {tier['name']} {{: #{measure}-{entry['tier']} }}", ""]

@@ -14,11 +14,6 @@ from site_builder.guide.diagram import procedure_svg
 from site_builder.text import lookup
 
 # Notes of the rule data that belong to another section than the programme they name.
-PROCEDURE_NOTES = {  # note id → title of the procedure
-    "transfer_procedure": "择优调动（C类及以上）",
-    "campus_recruitment": "现场考核招聘（D类、E类）",
-    "training_selection": "培养对象择优选拔",
-}
 ELIGIBILITY_NOTES = ("annual_assessment", "benefits_end", "benefits_clawback")
 
 OP_BADGES = {"claim": ("需评审", "review"), "review": ("需评审", "review")}
@@ -27,6 +22,17 @@ GROUP_HINTS = {"all": "以下各项均须满足", "any": "满足以下任一项�
 
 def page_path(measure: str, topic: str) -> str:
     return f"guide/{measure}-{topic}.md"
+
+
+def procedure_notes(rules: dict) -> list[dict]:
+    """The notes that describe a procedure: the rule data gives its title and who goes through it."""
+    return [n for n in rules["notes"] if "procedure" in n]
+
+
+def tier_procedure(rules: dict, programme_id: str, tier: str) -> dict | None:
+    """The procedure note a tier of a programme goes through, if the measure names one."""
+    return next((n for n in procedure_notes(rules)
+                 if programme_id in n["programmes"] and tier in n.get("tiers", ())), None)
 
 
 def procedure_anchor(note_id: str) -> str:
@@ -88,13 +94,6 @@ def tiers_page(measure: str, rules: dict, questions: dict) -> str:
     return "\n".join(out)
 
 
-# Which procedure a tier of a programme goes through (note ids of the rule data).
-TIER_PROCEDURES = {("introduction", "a"): "transfer_procedure", ("introduction", "b"): "transfer_procedure",
-                   ("introduction", "c"): "transfer_procedure", ("introduction", "d"): "campus_recruitment",
-                   ("introduction", "e"): "campus_recruitment", ("training", "top"): "training_selection",
-                   ("training", "young"): "training_selection"}
-
-
 def _tier_summary(measure: str, rules: dict, programme_id: str, tier: str) -> str:
     """One line under a tier's checklist: its money at a glance and where to read on."""
     parts = []
@@ -102,9 +101,9 @@ def _tier_summary(measure: str, rules: dict, programme_id: str, tier: str) -> st
     if total is not None:
         parts.append(f"按标准合计**{yuan(total)}**")
     parts.append(f"[待遇详情]({page_path(measure, 'benefits').removeprefix('guide/')}#{programme_id})")
-    procedure = TIER_PROCEDURES.get((programme_id, tier))
-    if procedure and note(rules, procedure):
-        parts.append(f"[办理程序]({page_path(measure, 'procedures').removeprefix('guide/')}#{procedure_anchor(procedure)})")
+    procedure = tier_procedure(rules, programme_id, tier)
+    if procedure:
+        parts.append(f"[办理程序]({page_path(measure, 'procedures').removeprefix('guide/')}#{procedure_anchor(procedure['id'])})")
     return "> " + " · ".join(parts)
 
 
@@ -211,7 +210,7 @@ def benefits_page(measure: str, rules: dict) -> str:
         "本页可直接打印。",
         "",
     ]
-    skip = set(PROCEDURE_NOTES) | set(ELIGIBILITY_NOTES)
+    skip = {n["id"] for n in procedure_notes(rules)} | set(ELIGIBILITY_NOTES)
     for programme in rules["programmes"]:
         pid = programme["id"]
         out += [f"## {programme['name']} {{: #{pid} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
@@ -248,10 +247,8 @@ def procedures_page(measure: str, rules: dict) -> str:
     page = page_path(measure, "procedures")
     short = MEASURE_SHORT_NAMES[measure]
     out = [f"# {short}人才：办理程序", "", "每个程序先以流程图示意，再逐步列出办法原文的规定。", ""]
-    for note_id, title in PROCEDURE_NOTES.items():
-        n = note(rules, note_id)
-        if n is None:
-            continue
+    for n in procedure_notes(rules):
+        note_id, title = n["id"], n["procedure"]
         steps = procedure_steps(n["citation"])
         out += [f"## {title} {{: #{procedure_anchor(note_id)} }}", "", f"{escape(n['text'])} {cite(n['citation'], page)}", ""]
         svg = procedure_svg([text for text, _, _ in steps], f"{title}流程图")
