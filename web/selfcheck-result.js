@@ -313,7 +313,7 @@ function renderMoney(moneyData, siteRoot) {
     moneyData.items && moneyData.items.length
       ? listOf(moneyData.items, (i) => el("li", {}, `${i.name}：${wan(i.total)} `, citations(i, siteRoot)), "hc-list hc-items")
       : null,
-    rows.length ? [el("h4", { text: "五年发放安排" }), yearlyTable(rows, names, unit), chart(rows, unit)] : null,
+    rows.length ? [el("h4", { text: `${rows.length}年发放安排` }), yearlyTable(rows, names, unit), chart(rows, unit)] : null,
     split.length
       ? [
           el("h4", { class: "hc-split-title", text: "资金来源" }),
@@ -397,7 +397,7 @@ function renderSummary(result, { siteRoot, procedures }) {
       el(
         "p",
         { class: "hc-summary-total" },
-        el("span", { text: yearly ? `五年待遇合计 ` : "待遇合计 " }),
+        el("span", { text: yearly ? `${yearly}年待遇合计 ` : "待遇合计 " }),
         el("strong", { class: "hc-summary-amount", "data-total": "total", text: wan(totals.total) }),
       ),
       parts.length ? el("p", { class: "hc-summary-parts", text: `其中：${parts.join("；")}` }) : null,
