@@ -188,6 +188,7 @@ def write_service_worker(site_dir: Path) -> None:
     # What "离线使用" downloads at most (files the visit already loaded come from the HTTP cache).
     on_disk = [site_dir / (f + "index.html" if f.endswith("/") or not f else f) for f in files]
     total = sum(transfer_size(path.read_bytes()) for path in on_disk) + len(source.encode())
+    (site_dir / OFFLINE_SIZE).parent.mkdir(parents=True, exist_ok=True)
     (site_dir / OFFLINE_SIZE).write_text(json.dumps({"bytes": total, "files": len(files)}), encoding="utf-8")
 
 
