@@ -155,7 +155,7 @@ def test_batch_in_parallel_writes_the_same_report(tmp_path):
     import pathlib
     import tomllib
 
-    from checker.cli import PARALLEL_FROM_ROWS, run_batch
+    from checker.batch import PARALLEL_FROM_ROWS, run_batch
 
     profiles = [tomllib.loads(p.read_text("utf-8"))["profile"]
                 for p in sorted(pathlib.Path(__file__).parent.joinpath("cases").glob("*.toml"))]
