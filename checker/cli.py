@@ -8,25 +8,64 @@ The batch's CSV format and report columns: see checker/batch.py.
 from __future__ import annotations
 
 import argparse
-import csv
+import codecs
 import datetime as dt
 import json
 import os
 import sys
 
 from checker import policy
-from checker.batch import PARALLEL_FROM_ROWS, BatchError, run_batch
+from checker.batch import PARALLEL_FROM_ROWS, BatchError, write_report
 from checker.engine import VERDICT_LABELS, Result, evaluate
-from checker.errors import ValidationError, json_error_text
+from checker.errors import ValidationError, error_lines, json_error_text
 from checker.profile import parse_date
 from checker.questions import questions
 from checker.schema import profile_schema
 
 AS_OF_HELP = "评估日 YYYY-MM-DD（默认：今天）"
+EXIT_CODES = """退出码：
+  0    完成，没有错误
+  1    批量评估已完成，但有的行有误（逐行列在标准错误输出中）
+  2    文件、参数或回答有误，没有产生结果（已有的报告文件保持原样）
+  130  被中断（Ctrl-C），已有的报告文件保持原样"""
+# What a console lacking a character shows instead, best first (else "?"): a Chinese Windows
+# console (GBK) has no ✓ or ✗.
+_SUBSTITUTES = {"✓": ("√", "v"), "✗": ("×", "x"), "…": ("...",), "·": (".",), "；": (";",), "：": (":",),
+                "（": ("(",), "）": (")",), "［": ("[",), "］": ("]",), "，": (",",), "、": (",",)}
 
 
 class UsageError(Exception):
     """A bad file or argument: printed as one message, exit code 2."""
+
+
+def _console_fallback(exc: UnicodeError):
+    """Codec error handler: a character the console's encoding lacks (or a lone surrogate from
+    a text answer) is printed as a substitute the encoding has, never a traceback."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start:exc.end]:
+        for candidate in (*_SUBSTITUTES.get(ch, ()), "\ufffd", "?"):
+            try:
+                candidate.encode(exc.encoding)
+            except (UnicodeError, LookupError):
+                continue
+            out.append(candidate)
+            break
+    text = "".join(out)
+    # The UTF-8 encoder takes only ASCII text back from a handler, but bytes; the CJK codecs only text.
+    if codecs.lookup(exc.encoding).name == "utf-8":
+        return text.encode("utf-8"), exc.end
+    return text, exc.end
+
+
+codecs.register_error("checker-console", _console_fallback)
+
+
+def _console_safe() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # a TextIOWrapper; test doubles may lack it
+            stream.reconfigure(errors="checker-console")
 
 
 def _dump(data) -> str:
@@ -105,7 +144,7 @@ def render_text(result: Result) -> str:
 
 def _cmd_evaluate(args) -> int:
     try:
-        with open(args.profile, encoding="utf-8") as fh:
+        with open(args.profile, encoding="utf-8-sig") as fh:  # Windows Notepad writes a BOM
             profile = json.load(fh)
     except OSError as exc:
         raise UsageError(f"无法读取 {args.profile}：{_os_error_text(exc)}") from None
@@ -118,31 +157,29 @@ def _cmd_evaluate(args) -> int:
 
 def _cmd_batch(args) -> int:
     as_of = _as_of(args.as_of)
+    if args.jobs < 1:
+        raise UsageError("--jobs 应为正整数")
     try:
-        with open(args.applicants, encoding="utf-8-sig", newline="") as fin, \
-                open(args.output, "w", encoding="utf-8", newline="") as fout:
-            written, bad = run_batch(fin, fout, sys.stderr, as_of, jobs=args.jobs)
+        written, bad = write_report(args.applicants, args.output, sys.stderr, as_of, jobs=args.jobs)
     except OSError as exc:
         raise UsageError(f"无法读写文件 {exc.filename}：{_os_error_text(exc)}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{args.applicants} 不是 UTF-8 编码的 CSV") from None
-    except csv.Error as exc:
-        raise UsageError(f"CSV 格式错误：{exc}") from None
     sys.stderr.write(f"已评估 {written} 行，错误 {bad} 行，报告写入 {args.output}\n")
     return 1 if bad else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m checker", description="合川区教育、卫生人才政策自测")
+    common = {"epilog": EXIT_CODES, "formatter_class": argparse.RawDescriptionHelpFormatter}
+    parser = argparse.ArgumentParser(prog="python -m checker", description="合川区教育、卫生人才政策自测", **common)
     sub = parser.add_subparsers(dest="command", required=True)
-    ev = sub.add_parser("evaluate", help="评估一份回答（JSON 文件）")
+    ev = sub.add_parser("evaluate", help="评估一份回答（JSON 文件）", **common)
     ev.add_argument("profile", help="回答文件（JSON 对象 {问题编号: 回答}）")
     ev.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text：中文文字）")
     ev.add_argument("--as-of", help=AS_OF_HELP)
     ev.set_defaults(run=_cmd_evaluate)
-    batch = sub.add_parser("batch", help="批量评估申请人 CSV，输出报告 CSV")
-    batch.add_argument("applicants", help="申请人 CSV（UTF-8，表头为问题编号）")
-    batch.add_argument("-o", "--output", required=True, help="报告 CSV 的路径")
+    batch = sub.add_parser("batch", help="批量评估申请人 CSV，输出报告 CSV", **common)
+    batch.add_argument("applicants", help="申请人 CSV（UTF-8 或 GB18030/GBK，表头为问题编号）")
+    batch.add_argument("-o", "--output", required=True,
+                       help="报告 CSV 的路径（UTF-8 带 BOM；写完后才替换已有文件，不能与申请人文件相同）")
     batch.add_argument("--as-of", help=AS_OF_HELP)
     batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help=f"{PARALLEL_FROM_ROWS} 行及以上的文件使用的进程数（默认：全部 CPU 核）")
@@ -156,15 +193,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _console_safe()
     args = build_parser().parse_args(argv)
     try:
         return args.run(args) or 0
     except ValidationError as exc:
-        sys.stderr.write("输入有误：\n" + "".join(f"  {e['field']}: {e['message']}\n" for e in exc.errors))
+        sys.stderr.write("输入有误：\n" + "".join(f"  {line}\n" for line in error_lines(exc.errors)))
         return 2
     except (UsageError, BatchError) as exc:
         sys.stderr.write(f"错误：{exc}\n")
         return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断\n")
+        return 130
 
 
 if __name__ == "__main__":
