@@ -200,3 +200,34 @@ def test_the_server_says_it_is_a_preview_server(capsys):
     assert "preview server" in capsys.readouterr().out.lower()
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
     assert "**preview** server" in readme
+
+
+def nginx_example() -> str:
+    import re
+
+    text = (Path(__file__).parent.parent / "docs" / "deploy.md").read_text("utf-8")
+    return "\n".join(re.findall(r"```nginx\n(.*?)```", text, re.S))
+
+
+def test_the_nginx_example_matches_this_server():
+    """docs/deploy.md: one type per extension, the same types and charsets as MIME_TYPES, TLS with a
+    redirect from HTTP and HSTS, and the http2 directive of nginx 1.25.1+."""
+    import re
+
+    from site_builder.server import MIME_TYPES
+
+    conf = nginx_example()
+    assert "include mime.types" not in conf  # its js and wasm entries duplicated the ones below
+    types_block = re.search(r"\btypes \{(.*?)\}", conf, re.S).group(1)
+    listed = [(ext, mime) for mime, *exts in (line.split("#")[0].rstrip(";").split()
+                                              for line in types_block.strip().splitlines()) for ext in exts]
+    extensions = [ext for ext, _ in listed]
+    assert len(extensions) == len(set(extensions))
+    assert dict(listed) == {ext.lstrip("."): mime.split(";")[0] for ext, mime in MIME_TYPES.items()}
+    charset_types = set(re.search(r"charset_types ([^;]+);", conf).group(1).split())
+    assert charset_types | {"text/html"} == {m.split(";")[0] for m in MIME_TYPES.values() if "charset=utf-8" in m}
+    assert re.search(r"^\s*charset\s+utf-8;", conf, re.M)
+    assert re.search(r"^\s*http2 on;", conf, re.M) and not re.search(r"listen[^;]*http2", conf)
+    assert re.search(r"listen 80;.*?return 301 https://\$host\$request_uri;", conf, re.S)
+    assert re.search(r"listen 443 ssl;", conf) and "ssl_certificate_key" in conf
+    assert re.search(r'add_header Strict-Transport-Security "max-age=\d+[^"]*" always;', conf)
