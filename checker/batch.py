@@ -168,11 +168,11 @@ def _records(reader, header: list[str], columns: list, applicant_at: int | None)
         if len(cells) > len(header):
             yield line, None, None, f"列数多于表头（表头 {len(header)} 列，本行 {len(cells)} 列）"
             continue
-        long = [header[i] or f"第 {i + 1} 列" for i, cell in enumerate(cells) if len(cell) > MAX_CELL]
-        if long:
+        if max(map(len, cells)) > MAX_CELL:
+            long = [header[i] or f"第 {i + 1} 列" for i, cell in enumerate(cells) if len(cell) > MAX_CELL]
             yield line, None, None, f"{'、'.join(long)}：内容过长（每格最多 {MAX_CELL} 个字符）"
             continue
-        if any(_UNDECODABLE.search(cell) for cell in cells):
+        if _UNDECODABLE.search("".join(cells)):
             yield line, None, None, "含有无法识别的字节（文件应为 UTF-8 或 GB18030 编码）"
             continue
         profile = {}
