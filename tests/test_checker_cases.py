@@ -48,7 +48,10 @@ def test_case(path):
     for key, text in expect.get("values_contain", {}).items():
         tier_key, criterion = key.rsplit(".", 1)
         findings = {f["criterion"]: f for f in tiers[tier_key]["findings"]}
-        assert text in findings[criterion]["values"] + findings[criterion]["reason"], key
+        finding = findings[criterion]
+        assert text in finding["label"] + finding["values"] + finding["reason"], key
+    for pid, ids in expect.get("benefits", {}).items():
+        assert sorted(b["id"] for b in programmes[pid]["benefits"]) == sorted(ids), pid
     for pid, verdict in expect.get("money_conditions", {}).items():
         assert combine_all(f["verdict"] for f in programmes[pid]["money_conditions"]) == verdict, pid
     for key, missing in expect.get("missing", {}).items():
@@ -109,7 +112,7 @@ def test_case_is_well_formed(path):
         measure, _, place = ref.partition(" ")
         load_measure(measure).find(Citation.parse(measure, place))  # raises on an unknown measure or place
     assert set(case["expect"]) <= {"verdicts", "highest_tier", "firm_tier", "possible_tier", "tier_verdicts",
-                                   "criteria", "values_contain", "missing", "money_conditions", "programme_notes",
+                                   "criteria", "values_contain", "benefits", "missing", "money_conditions", "programme_notes",
                                    "notes", "notes_absent", "notes_contain", "money", "money_if_review", "errors"}
 
 
