@@ -98,10 +98,12 @@ class _Evaluator:
         value = self.answers.get(c["field"])
         if value is None:
             return self._unanswered(c)
-        ok = value in c["values"]
-        return Outcome(c, MET if ok else NOT_MET, lambda: (
+        verdict = MET if value in c["values"] else REVIEW if value in c.get("review_values", []) else NOT_MET
+        allowed = lambda: "、".join(choice_label(c["field"], v) for v in c["values"])
+        return Outcome(c, verdict, lambda: (
             f"所选情况：{choice_label(c['field'], value)}",
-            "适用于所选情况" if ok else "仅适用于：" + "、".join(choice_label(c["field"], v) for v in c["values"])))
+            {MET: "适用于所选情况", REVIEW: c.get("review_reason", "需评审"),
+             NOT_MET: "仅适用于：" + allowed()}[verdict]))
 
     def _op_true(self, c):
         value = self.answers.get(c["field"])
@@ -220,20 +222,6 @@ class _Evaluator:
         shown = name if found.name == name else f"{name}（现为{found.name}）"
         return Outcome(c, MET if ok else NOT_MET, lambda: (
             f"毕业院校：{shown}（{tags}）", f"属于{wanted}院校" if ok else f"不属于{wanted}院校"))
-
-    def _op_medical_school(self, c):
-        value = self.answers.get(c["field"])
-        school = self.answers.get(c.get("hint_field", ""))
-        hint = ""
-        if school is not None:
-            found = lookup(school)
-            if found.status in ("found", "branch"):
-                listed = "is_medical" in found.flags
-                hint = f"（内置名单提示：{found.name}{'列为' if listed else '未列为'}医学类院校，仅供参考）"
-        if value is None:
-            return Outcome(c, UNANSWERED, lambda: (f"尚未回答{hint}", f"请回答：{by_id()[c['field']]['label']}"))
-        return Outcome(c, MET if value else NOT_MET, lambda: (
-            f"本人回答：{_yes_no(value)}{hint}", "以毕业院校的办学类别为准，由审核认定"))
 
     def _op_review(self, c):
         return Outcome(c, REVIEW, lambda: ("", c["reason"]))

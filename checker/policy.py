@@ -35,7 +35,7 @@ from checker.errors import RuleDataError
 from checker.questions import by_id, questions
 
 OPS = {"in", "true", "claim", "age_at_most", "at_least", "rank_at_least", "any_in", "count_at_least",
-       "university", "medical_school", "review", "all", "any"}
+       "university", "review", "all", "any"}
 # money: shown where the programme grants money; programme: shown in the programme; withheld:
 # shown where the programme's money is withheld (its money_requires not met); retirement: shown
 # when the schedule of the money runs past the note's retirement_age.

@@ -135,7 +135,8 @@ def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
                 if any(b["kind"] == "monthly_by_time" for b in r["benefits"] if b["programme"] == p["id"]):
                     needed.add("flexible_months")
     needed.discard("situation")
-    profile = {"measure": measure, "situation": situation, "school_urban_quality": True, "institution_urban_quality": True}
+    profile = {"measure": measure, "situation": situation, "school_urban_quality": True, "institution_urban_quality": True,
+               "med_degree_level": "doctor"}  # the answers that open the follow-up questions
     shown = shown_ids(profile) - {"situation"}
     exceptions = {"birth_date"} if (measure, situation) == ("education", "graduate") else set()
     assert needed - shown == set(), "needed but never asked"

@@ -138,11 +138,11 @@ def test_questions_and_rules_print_json(command, check, capsys):
 def test_batch_missing_names_the_next_tier_open_to_the_path(tmp_path, capsys):
     """An E graduate is told what D needs; a D graduate is not told to become a recruit with honours."""
     applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
-    header = ["measure", "situation", "university", "edu_degree", "edu_full_time_degree", "normal_major", "fresh_graduate",
+    header = ["measure", "situation", "university", "edu_grad_level", "edu_grad_full_time", "normal_major", "fresh_graduate",
               "excellent_graduate", "service_commitment"]
     write_csv(applicants, header, [
-        ["education", "graduate", "重庆大学", "master", "master", "true", "true", "true", "true"],
-        ["education", "graduate", "西南大学", "master", "master", "true", "true", "true", "true"],
+        ["education", "graduate", "重庆大学", "master", "true", "true", "true", "true", "true"],
+        ["education", "graduate", "西南大学", "master", "true", "true", "true", "true", "true"],
     ])
     assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 0
     e_row, d_row = list(csv.DictReader(open(report, encoding="utf-8")))

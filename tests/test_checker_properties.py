@@ -58,9 +58,10 @@ def consistent(profile: dict) -> dict:
             if isinstance(profile[field], int):
                 profile[field] = min(profile[field], profile[other])
             else:
-                values = [ch["value"] for ch in next(q for q in QUESTIONS if q["id"] == other)["choices"]]
-                if profile[field] in values and values.index(profile[field]) > values.index(profile[other]):
-                    profile[field] = profile[other]
+                choices = lambda qid: [ch["value"] for ch in next(q for q in QUESTIONS if q["id"] == qid)["choices"]]
+                position = lambda v: choices(other).index(v) if v in choices(other) else -1
+                if position(profile[field]) > position(profile[other]):
+                    profile[field] = [v for v in choices(field) if position(v) <= position(profile[other])][-1]
     return profile
 
 
