@@ -99,7 +99,7 @@ def report_row(result: Result) -> dict:
         "verdict": best.verdict,
         "verdict_label": VERDICT_LABELS[best.verdict],
         "missing": "；".join(needs.missing_labels) if needs else "",
-        "total_yuan": money.total if money else 0,
+        "total_yuan": (money.total if money.total is not None else "") if money else 0,
         "employer_yuan": "" if employer is None else employer,
         "fund_yuan": "" if fund is None else fund,
     }

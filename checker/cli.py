@@ -100,7 +100,8 @@ def render_text(result: Result) -> str:
     """The result in Chinese, for a terminal."""
     d = result.to_dict()
     marks = {"met": "✓", "not_met": "✗", "review": "?", "unanswered": "…"}
-    lines = [f"{d['measure_name']} · 自测结果（评估日 {d['as_of']}）", ""]
+    names = {p["id"]: p["name"] for p in d["programmes"]}
+    lines = [f"{d['measure_name']} · 自测结果（评估日 {d['as_of']}）", d["provenance"]["text"], ""]
     for p in d["programmes"]:
         head = f"【{p['name']}】{p['verdict_label']}"
         if p["highest_tier_name"]:
@@ -120,14 +121,17 @@ def render_text(result: Result) -> str:
     money = d["money"]
     if money:
         t = money["totals"]
-        names = {p["id"]: p for p in d["programmes"]}
-        basis = "、".join(f"{names[b['programme']]['name']} {names[b['programme']]['highest_tier_name']}"
-                          f"（{VERDICT_LABELS[b['verdict']]}）" for b in money["basis"])
+        basis = "、".join(f"{names[b['programme']]} {b['tier_name']}（{VERDICT_LABELS[b['verdict']]}）"
+                          for b in money["basis"]) or "无已符合的层次"
         lines.append(f"资金测算依据：{basis}")
+        for w in money["withheld"]:
+            lines.append(f"  {names[w['programme']]} {w['tier_name']}：未承诺服务年限，待遇不计入（否则约 {w['total']} 元）")
         parts = [f"按计划发放 {t['scheduled']} 元", f"按需申请 {t['on_application']} 元"]
-        if t["by_time_estimate"]:
-            parts.append(f"按实际在合工作时长估算 {t['by_time_estimate']} 元")
-        lines.append(f"资金测算：合计 {t['total']} 元（{'，'.join(parts)}）")
+        if t["by_time_monthly"]:
+            parts.append(f"按实际在合工作时长估算 {t['by_time_estimate']} 元" if t["estimate"]
+                         else f"另每月 {t['by_time_monthly']} 元，按实际在合工作时长据实发放")
+        total = "按实际在合工作时长据实发放" if t["total"] is None else f"{t['total']} 元"
+        lines.append(f"资金测算：合计 {total}（{'，'.join(parts)}）")
         if t["employer"] is not None:
             lines.append(f"  用人单位承担 {t['employer']} 元，区人才专项资金承担 {t['fund']} 元")
         for s in money["split"]:
@@ -135,6 +139,11 @@ def render_text(result: Result) -> str:
         for y in money["yearly"]:
             period = f"（{y['from']} 至 {y['to']}）" if y["from"] else ""
             lines.append(f"  第 {y['year']} 年{period}：{y['total']} 元")
+        review = d["money_if_review"]
+        if review:
+            tiers = "、".join(f"{names[b['programme']]} {b['tier_name']}" for b in review["basis"])
+            adds = "" if review["adds"] is None else f"，比可确定部分多 {review['adds']} 元"
+            lines.append(f"如评审认定为 {tiers}：合计 {review['totals']['total']} 元{adds}")
         lines.append("")
     for n in d["notes"]:
         lines.append(f"注意：{n['text']}［{n['citation']['label']}］")

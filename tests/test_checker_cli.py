@@ -102,9 +102,10 @@ def test_batch_reports_bad_rows_by_line_and_processes_the_rest(tmp_path, capsys)
     assert (first["line"], first["programme"], first["tier"], first["verdict"], first["total_yuan"]) == \
         ("2", "introduction", "a", "met", "770000")
     assert (first["employer_yuan"], first["fund_yuan"]) == ("0", "770000")
-    # 赵六 is 56 and refuses the commitment: nothing, and the report says what the top tier still needs
-    assert (last["tier"], last["verdict"], last["total_yuan"]) == ("", "not_met", "0")
-    assert "承诺在我区最低服务5年以上" in last["missing"]
+    # 赵六 is 56 and refuses the commitment: B under review (the commitment conditions the money,
+    # not the tier), no money, and the report says what the top tier still needs
+    assert (last["tier"], last["verdict"], last["total_yuan"]) == ("b", "review", "0")
+    assert "全国层次荣誉" in last["missing"]
 
 
 def test_batch_reports_a_cell_that_is_not_an_integer(tmp_path, capsys):
@@ -146,15 +147,15 @@ def test_questions_and_rules_print_json(command, check, capsys):
 def test_batch_missing_names_the_next_tier_open_to_the_path(tmp_path, capsys):
     """An E graduate is told what D needs; a D graduate is not told to become a recruit with honours."""
     applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
-    header = ["measure", "situation", "university", "edu_degree", "edu_full_time_degree", "normal_major", "fresh_graduate",
-              "service_commitment"]
+    header = ["measure", "situation", "university", "edu_grad_level", "edu_grad_full_time", "normal_major", "fresh_graduate",
+              "excellent_graduate", "service_commitment"]
     write_csv(applicants, header, [
-        ["education", "graduate", "重庆大学", "master", "master", "true", "true", "true"],
-        ["education", "graduate", "西南大学", "master", "master", "true", "true", "true"],
+        ["education", "graduate", "重庆大学", "master", "true", "true", "true", "true", "true"],
+        ["education", "graduate", "西南大学", "master", "true", "true", "true", "true", "true"],
     ])
     assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 0
     e_row, d_row = read_report(report)
-    assert (e_row["tier"], e_row["tier_verdict"], e_row["missing"]) == ("e", "review", "教育部直属重点师范类高等院校毕业")
+    assert (e_row["tier"], e_row["tier_verdict"], e_row["missing"]) == ("e", "met", "教育部直属重点师范类高等院校毕业")
     assert (d_row["tier"], d_row["missing"]) == ("d", "")
 
 
@@ -361,7 +362,7 @@ def run_cli(args, encoding, cwd):
 def test_any_console_prints_without_a_traceback(tmp_path, encoding):
     """A Chinese Windows console is GBK (no ✓ or ✗); a text answer may hold a lone surrogate."""
     path = tmp_path / "profile.json"
-    graduate = {"measure": "education", "situation": "graduate", "university": "西南\ud800大学", "edu_degree": "master"}
+    graduate = {"measure": "education", "situation": "graduate", "university": "西南\ud800大学", "edu_grad_level": "master"}
     path.write_text(json.dumps(graduate), "ascii")  # JSON escapes the surrogate; the graduate path prints it
     for fmt in ("text", "json"):
         done = run_cli(["evaluate", str(path), "--format", fmt, "--as-of", "2026-06-01"], encoding, tmp_path)
