@@ -348,7 +348,11 @@ def write_report(applicants: Path, output: Path, errors_out, as_of: dt.date, job
             rows = stack.enter_context(closing(spreadsheet.read_rows(applicants)))
         else:
             rows = csv_rows(csv.reader(stack.enter_context(open_applicants(applicants))))
-        fd, temp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        try:
+            fd, temp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        except OSError as exc:
+            exc.filename = str(output)  # not the temporary name, which the user never chose
+            raise
         try:
             if _is_xlsx(output):
                 os.close(fd)
