@@ -16,7 +16,7 @@ from checker.errors import ValidationError
 from checker.policy import provenance, rules
 from checker.profile import validate
 from checker.questions import by_id, choice_label, rank, shown_ids
-from checker.universities import FLAG_LABELS, lookup
+from checker.universities import FLAG_LABELS, LIST_NAMES, MOE_LIST, lookup
 
 MET, NOT_MET, REVIEW, UNANSWERED = "met", "not_met", "review", "unanswered"
 VERDICT_LABELS = {MET: "符合", NOT_MET: "不符合", REVIEW: "需评审", UNANSWERED: "待补充"}
@@ -206,22 +206,25 @@ class _Evaluator:
             return self._unanswered(c)
         found = lookup(name)
         wanted = "或".join(FLAG_LABELS[f] for f in c["flags"])
+        not_on = "不在" + "、".join(LIST_NAMES[f] for f in c["flags"]) + "上"
         if found.status == "ambiguous":
-            return Outcome(c, UNANSWERED, lambda: (f"毕业院校：{name}", f"校名不唯一，请填写全称（{found.note}）"))
+            return Outcome(c, UNANSWERED, lambda: (f"毕业院校：{name}", f"校名不唯一，请填写毕业证上的全称（{found.note}）"))
         if found.status == "unknown":
             return Outcome(c, REVIEW, lambda: (
-                f"毕业院校：{name}（未在内置名单中找到）",
-                f"请核对是否为毕业证上的全称；是否属于{wanted}院校由审核认定"))
+                f"毕业院校：{name}（未在{MOE_LIST}及内置名单中找到）",
+                f"请核对填写的是否为毕业证上的学校全称；是否属于{wanted}院校由审核认定"))
         ok = any(f in found.flags for f in c["flags"])
         tags = "、".join(FLAG_LABELS[f] for f in FLAG_LABELS if f in found.flags) or "不属于所列类别"
         if found.status == "branch":
             verdict = REVIEW if ok else NOT_MET
             return Outcome(c, verdict, lambda: (
                 f"毕业院校：{name}，为{found.name}的校区（{tags}）",
-                f"校区不单独列入名单（{found.note}）；是否按本部认定由审核决定" if ok else f"不属于{wanted}院校"))
-        shown = name if found.name == name else f"{name}（现为{found.name}）"
+                f"校区不单独列入名单（{found.note}）；是否按本部认定由审核决定" if ok else not_on))
+        shown = name if found.name == name else f"{name}，即{found.name}"
+        if found.status == "listed":
+            return Outcome(c, NOT_MET, lambda: (f"毕业院校：{shown}（{found.listed_on}所列院校）", not_on))
         return Outcome(c, MET if ok else NOT_MET, lambda: (
-            f"毕业院校：{shown}（{tags}）", f"属于{wanted}院校" if ok else f"不属于{wanted}院校"))
+            f"毕业院校：{shown}（{tags}）", f"属于{wanted}院校" if ok else not_on))
 
     def _op_review(self, c):
         return Outcome(c, REVIEW, lambda: ("", c["reason"]))

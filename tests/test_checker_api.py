@@ -80,7 +80,7 @@ def test_questions_are_well_formed():
     seen = set()
     for q in questions:
         assert q["type"] in TYPES and q["label"] and q["group"] and isinstance(q["help"], str)
-        assert set(q) <= {"id", "label", "help", "type", "choices", "min", "max", "show_if", "group"}
+        assert set(q) <= {"id", "label", "help", "type", "choices", "min", "max", "show_if", "group", "suggest"}
         for cond in q["show_if"]:
             assert set(cond) == {"field", "in"} and cond["field"] in seen, (q["id"], cond)
         if q["type"] in ("choice", "multi"):
@@ -216,3 +216,13 @@ def test_money_shows_the_floor_and_what_a_favourable_review_adds():
     review = d["money_if_review"]
     assert review["basis"] == [{"programme": "introduction", "tier": "b", "tier_name": "B类教育人才", "verdict": "review"}]
     assert review["adds"] == review["totals"]["total"] - d["money"]["totals"]["total"] > 0
+
+
+def test_every_unambiguous_alias_names_a_known_institution():
+    """Short names, campuses and old names map to a name of the flag table or the MOE lists."""
+    from checker.universities import _tables
+
+    rows, aliases, moe, _ = _tables()
+    for alias, row in aliases.items():
+        assert not row["official_name"] or row["official_name"] in rows or row["official_name"] in moe, alias
+        assert alias not in rows and alias not in moe, alias  # an alias never shadows a real name
