@@ -182,21 +182,28 @@ class _Evaluator:
         return Outcome(c, verdict, explain)
 
     def _op_count_at_least(self, c):
+        """At least n distinct items of this list (each answer counts once; a higher item of the
+        same kind from another list counts as declared in the data)."""
         selected = self.answers.get(c["field"])
         if selected is None:
             return self._unanswered(c)
-        review_values = c.get("review_values", [])
-        counted = [v for v in selected if v not in review_values]
-        claimed = 1 if any(v in review_values for v in selected) else 0
+        counted = [e for e in c["counts"] if e["value"] in selected]
+        claims = [e for e in c["equivalent"] if e["value"] in selected]
+        items = len({e["item"] for e in counted})
+        claimed = 1 if claims else 0  # 其他同等层次条件 is one item of the list
         n = c["n"]
-        verdict = MET if len(counted) >= n else REVIEW if len(counted) + claimed >= n else NOT_MET
+        verdict = MET if items >= n else REVIEW if items + claimed >= n else NOT_MET
 
         def explain():
+            def one(e):
+                via = f"，{e['why']}" if e.get("why") else ""
+                return f"{choice_label(c['field'], e['value'])}（计入{e['item'].label}{via}）"
+            parts = [one(e) for e in counted + claims]
             extra = "，另报“其他同等层次条件”" if claimed else ""
-            values = f"具备 {len(counted)} 项{extra}，需 {n} 项"
+            values = f"具备 {items} 项{extra}，需 {n} 项" + ("：" + "；".join(parts) if parts else "")
             reason = {MET: "达到所需项数",
                       REVIEW: "计入“其他同等层次条件”才达到所需项数，由专家评审认定",
-                      NOT_MET: f"尚差 {n - len(counted) - claimed} 项"}[verdict]
+                      NOT_MET: f"尚差 {n - items - claimed} 项"}[verdict]
             return values, reason
         return Outcome(c, verdict, explain)
 

@@ -49,6 +49,17 @@ def _cite(measure: str, entry: dict) -> dict:
     return entry
 
 
+def _criterion(measure: str, cid: str, c: dict) -> dict:
+    """A criterion with its citations resolved, those of its counted answers too (count_at_least:
+    `item` = the place of this list an answer satisfies, `from` = where the answer comes from)."""
+    out = {"id": cid, **_cite(measure, c)}
+    for key in ("counts", "equivalent"):
+        if key in out:
+            out[key] = [{**e, "item": Citation.parse(measure, e["item"]),
+                         "from": Citation.parse(measure, e["from"]) if "from" in e else None} for e in out[key]]
+    return out
+
+
 def _require(ok: bool, measure: str, where: str, what: str) -> None:
     if not ok:
         raise RuleDataError(f"rules/{measure}.toml, {where}: {what}")
@@ -74,6 +85,14 @@ def _check(measure: str, rules: dict) -> None:
             _require(set(c.get(key, [])) <= allowed, measure, where, f"{key} not among the choices of {q['id']}")
         if c["op"] == "rank_at_least":
             _require(c["min"] in allowed, measure, where, f"min {c['min']!r} not a choice of {q['id']}")
+        if c["op"] == "count_at_least":
+            values = [e["value"] for e in c["counts"] + c["equivalent"]]
+            _require(set(values) <= allowed, measure, where, f"counts or equivalent not among the choices of {q['id']}")
+            _require(len(values) == len(set(values)), measure, where, "an answer counted twice in one list")
+            for e in c["counts"] + c["equivalent"]:
+                _require(e["item"].article == c["citation"].article and e["item"].path[:-1] == c["citation"].path,
+                         measure, where, f"{e['value']}: item {e['item'].label} is not an item of {c['citation'].label}")
+                _require((e["from"] is None) == ("why" not in e), measure, where, f"{e['value']}: from and why go together")
     for tid, t in rules["tiers"].items():
         for x in t["criteria"]:
             _require(x in criteria, measure, f"tiers.{tid}", f"unknown criterion {x!r}")
@@ -112,7 +131,7 @@ def rules(measure: str) -> dict:
         "measure": measure,
         "name": MEASURES[measure],
         "disclaimer": _cite(measure, raw["disclaimer"]),
-        "criteria": {cid: {"id": cid, **_cite(measure, c)} for cid, c in raw["criteria"].items()},
+        "criteria": {cid: _criterion(measure, cid, c) for cid, c in raw["criteria"].items()},
         "tiers": {tid: {"id": tid, **t} for tid, t in raw["tiers"].items()},
         "programmes": [_cite(measure, p) for p in raw["programmes"]],
         "benefits": [_cite(measure, b) for b in raw["benefits"]],

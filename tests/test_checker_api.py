@@ -162,7 +162,7 @@ def test_result_shape_is_the_documented_contract():
     """The browser and the guide pages read these keys (checker/README.md); change them only together."""
     profile = {"measure": "health", "situation": "recruit", "birth_date": "1976-01-01", "health_title": "senior",
                "degree": "doctor", "full_time_degree": "doctor", "years_affiliated_hospital": 20, "years_deputy_director": 5,
-               "health_a_declaration": True, "health_a_achievements": ["key_project_leader", "science_award", "chief_expert"],
+               "health_a_declaration": True, "health_achievements": ["key_project_leader", "science_award_a", "chief_expert"],
                "service_commitment": True, "start_date": "2026-07-15", "institution_urban_quality": True}
     d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
     assert set(d) == {"measure", "measure_name", "as_of", "situation", "provenance", "disclaimer", "programmes", "money",
