@@ -468,6 +468,10 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
             for n in _notes(measure, scope, p.programme["id"]):
                 if n not in notes and (not n.get("tiers") or p.highest.tier["id"] in n["tiers"]):
                     notes.append(n)
+    for p in granting:
+        for n in _notes(measure, "tier", p.programme["id"]):
+            if p.highest.tier["id"] in n["tiers"] and all(answers.get(w["field"]) in w["in"] for w in n["when"]):
+                notes.append(n)
     notes.sort(key=measure_rules["notes"].index)  # data order, whichever programme brought them
     notes += _retirement_notes(measure_rules, granting, answers, as_of)
     return Result(clean["measure"], as_of, answers.get("situation"), programmes, money, money_if_review, notes,

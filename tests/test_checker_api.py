@@ -97,6 +97,8 @@ def test_every_question_is_used_by_a_rule_and_every_rule_field_is_a_question():
             used |= {c[k] for k in ("field", "hint_field") if k in c}
         for f in r["funding"]:
             used |= {cond["field"] for cond in f["when"]}
+        for n in r["notes"]:
+            used |= {cond["field"] for cond in n.get("when", [])}
     assert used == {q["id"] for q in checker.questions()}
     use = policy.load()["question_use"]
     assert [q for q, places in use.items() if not places] == ["measure"]
@@ -130,13 +132,16 @@ def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
                 for f in r["funding"]:
                     if p["id"] in f["programmes"]:
                         needed |= {cond["field"] for cond in f["when"]}
+                for n in r["notes"]:
+                    if p["id"] in n["programmes"]:
+                        needed |= {cond["field"] for cond in n.get("when", [])}
                 if any(b["kind"] == "monthly" for b in r["benefits"] if b["programme"] == p["id"]):
                     needed.add("start_date")
                 if any(b["kind"] == "monthly_by_time" for b in r["benefits"] if b["programme"] == p["id"]):
                     needed.add("flexible_months")
     needed.discard("situation")
     profile = {"measure": measure, "situation": situation, "school_urban_quality": True, "institution_urban_quality": True,
-               "med_degree_level": "doctor"}  # the answers that open the follow-up questions
+               "med_degree_level": "doctor", "is_trainee": True, "promotion_tier": "a"}  # they open follow-up questions
     shown = shown_ids(profile) - {"situation"}
     exceptions = {"birth_date"} if (measure, situation) == ("education", "graduate") else set()
     assert needed - shown == set(), "needed but never asked"
