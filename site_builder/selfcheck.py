@@ -54,7 +54,18 @@ def _input(question: dict) -> str:
         attrs.append('type="date"')
     else:
         attrs.append('type="text"')
+    if question.get("suggest"):  # names offered as the person types, built here: nothing is fetched
+        attrs += [f'list="hc-{_attr(qid)}-list"', 'autocomplete="off"']
+        return f'<input {" ".join(attrs)}>{_datalist(question)}'
     return f'<input {" ".join(attrs)}>'
+
+
+def _datalist(question: dict) -> str:
+    from checker.universities import suggestions
+
+    names = {"universities": suggestions}[question["suggest"]]()
+    options = "".join(f'<option value="{_attr(n)}">' for n in names)
+    return f'<datalist id="hc-{_attr(question["id"])}-list">{options}</datalist>'
 
 
 def question_html(question: dict) -> str:
