@@ -135,6 +135,8 @@ def procedures(data: dict | None = None) -> dict:
 def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | None = None) -> str:
     """The page source. `runtime` holds the site-root-relative asset paths the script needs;
     `next_steps` the procedures the result links to (default: from the rule data)."""
+    from site_builder.assets import preload_links
+
     data = " ".join(f'data-{key}="{_attr(value)}"' for key, value in runtime.items())
     presets = _attr(json.dumps(PRESETS, ensure_ascii=False))
     steps = _attr(json.dumps(next_steps if next_steps is not None else procedures(), ensure_ascii=False))
@@ -150,6 +152,7 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "你的回答只在你自己的设备上计算，不会发送到任何地方。",
         "",
         f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-procedures="{steps}" {data}>',
+        preload_links(runtime),
         '<p class="hc-status" role="status" aria-live="polite">'
         '<span class="hc-status-text">正在准备检查程序……表格可以先填写。</span></p>',
         '<noscript><p class="hc-error-text">自测需要在浏览器中启用 JavaScript。你也可以直接阅读政策原文：'
