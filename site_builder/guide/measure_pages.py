@@ -9,7 +9,8 @@ from html import escape
 from checker.citation import Citation
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite,
                                        cite_html, md_cell, months, note, per_month, programme_total,
-                                       summable, tier_ids, yuan)
+                                       summable, tier_ids, tier_money, yuan,
+                                       income_text)
 from site_builder.guide.diagram import procedure_svg
 from site_builder.text import lookup
 
@@ -97,9 +98,12 @@ def tiers_page(measure: str, rules: dict, questions: dict) -> str:
 def _tier_summary(measure: str, rules: dict, programme_id: str, tier: str) -> str:
     """One line under a tier's checklist: its money at a glance and where to read on."""
     parts = []
-    total = programme_total(rules, programme_id, tier)
-    if total is not None:
-        parts.append(f"按标准合计**{yuan(total)}**")
+    money = tier_money(rules, programme_id, tier)
+    income = income_text(money)
+    if income:
+        parts.append(f"**{income}**")
+    if money.project:
+        parts.append(f"另可申请项目资助{yuan(money.project)}（不是个人收入）")
     parts.append(f"[待遇详情]({page_path(measure, 'benefits').removeprefix('guide/')}#{programme_id})")
     procedure = tier_procedure(rules, programme_id, tier)
     if procedure:
@@ -138,9 +142,15 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
                 head.append(f"{b['name']}（{months(b)}个月合计）")
         else:
             head.append(b["name"])
-    adds_up = sum(1 for b in entries if summable(b)) > 1
+    # Income (paid to the person) is totalled apart from project funding, which is not income.
+    money = {t: tier_money(rules, programme_id, t) for t in tiers}
+    per_year = any(m.per_year for m in money.values())
+    years = {m.years for m in money.values() if m.years}
+    adds_up = not per_year and sum(1 for b in entries if summable(b)) > 1
     if adds_up:
         head.append("合计")
+    if per_year:
+        head += ["个人每年约（税前）", f"个人{years.pop()}年合计（税前）" if len(years) == 1 else "个人合计（税前）"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for t in tiers:
         cells = [rules["tiers"][t]["name"]]
@@ -154,6 +164,9 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
                 cells.append(yuan(amount) if amount is not None else "—")
         if adds_up:
             cells.append(f"**{yuan(programme_total(rules, programme_id, t))}**")
+        if per_year:
+            m = money[t]
+            cells += [f"**{yuan(m.per_year)}**", yuan(m.income)] if m.per_year else ["—", "—"]
         rows.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return rows
 
