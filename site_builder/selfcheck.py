@@ -16,8 +16,10 @@ import checker
 PAGE_SRC = "selfcheck.md"  # served at selfcheck/
 ROOT_ID = "hc-selfcheck"
 BOOL_CHOICES = [{"value": "true", "label": "是"}, {"value": "false", "label": "否"}]
-# The short path a QR code at a recruiting fair opens: ?path=graduate preselects it.
-PRESETS = {"graduate": {"situation": "graduate"}}
+# Short paths into the form: the campus poster's QR code opens ?path=graduate, the home page's
+# entries ?path=teacher / ?path=doctor (each preselects answers).
+PRESETS = {"graduate": {"situation": "graduate"}, "teacher": {"measure": "education"},
+           "doctor": {"measure": "health"}}
 
 
 def _attr(value) -> str:
