@@ -1,0 +1,41 @@
+// Tables that do not fit the screen become cards (one card per row, each cell with its column
+// heading), so a phone never scrolls a table sideways; print keeps the table (CSS: screen only).
+// Without scripts the table scrolls inside its box as before.
+
+function labelCells(table) {
+  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  table.querySelectorAll("tbody tr").forEach((row) => {
+    [...row.children].forEach((cell, i) => {
+      if (heads[i]) cell.dataset.label = heads[i];
+    });
+  });
+}
+
+function fit(table) {
+  if (!table.getClientRects().length) return; // folded away: fitted when its block opens
+  delete table.dataset.hcCards;
+  const box = table.closest(".md-typeset__scrollwrap, .hc-table") || table.parentElement;
+  if (table.scrollWidth > box.clientWidth + 1 || table.getBoundingClientRect().right > box.getBoundingClientRect().right + 1) {
+    table.dataset.hcCards = "";
+  }
+}
+
+function fitAll() {
+  document.querySelectorAll(".md-content .md-typeset table").forEach((table) => {
+    if (!table.dataset.hcLabelled) {
+      labelCells(table);
+      table.dataset.hcLabelled = "";
+    }
+    fit(table);
+  });
+}
+
+let pending = 0;
+const refit = () => {
+  cancelAnimationFrame(pending);
+  pending = requestAnimationFrame(fitAll);
+};
+window.addEventListener("resize", refit);
+document.addEventListener("toggle", refit, true); // a <details> opened: its tables can be measured
+if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(fitAll);
+else fitAll();
