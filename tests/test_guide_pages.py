@@ -402,3 +402,26 @@ def test_who_goes_through_which_procedure_comes_from_the_rule_data():
     changed = guide_markdown(data)
     assert changed["guide/education-tiers.md"].count("#transfer-procedure") == 2
     assert "（E类）" in changed["guide/campus.md"] and "D类教育人才" not in changed["guide/campus.md"]
+
+
+@pytest.mark.parametrize("measure", list(MEASURES))
+def test_no_line_of_a_procedure_diagram_starts_with_a_comma(measure):
+    """Chinese line breaking in the diagrams: no line starts with "，" or "、" (or another closing
+    mark), and the lines still hold every character of the step."""
+    import html
+
+    from site_builder.guide.diagram import NO_LINE_START
+
+    page = guide_markdown()[page_path(measure, "procedures")]
+    lines = [html.unescape(t) for t in re.findall(r"<text [^>]*>([^<]*)</text>", page)]
+    assert len(lines) > 10
+    assert [line for line in lines if line[:1] in NO_LINE_START] == []
+
+
+def test_wrap_pulls_a_closing_mark_back_and_pushes_an_opening_mark_down():
+    from site_builder.guide.diagram import wrap
+
+    text = "甲" * 18 + "，乙、丙" + "丁" * 30
+    assert wrap(text, 18)[0] == "甲" * 18 + "，" and "".join(wrap(text, 18)) == text
+    assert wrap("甲" * 17 + "（乙）", 18) == ["甲" * 17, "（乙）"]
+    assert all(not line.startswith(("，", "、")) for line in wrap("、".join(["甲乙丙"] * 20), 18))

@@ -85,7 +85,7 @@ def article_rules(measure: str, article_number: int) -> str:
         for kind, what, values in entries
     )
     return (
-        '<details class="hc-literate info" data-search-exclude><summary>自测程序如何使用本条</summary>'
+        '<details class="hc-literate" data-search-exclude><summary>自测程序如何使用本条</summary>'
         '<div class="hc-table"><table><thead><tr><th scope="col">类型</th><th scope="col">规则</th>'
         f'<th scope="col">取值</th></tr></thead><tbody>{rows}</tbody></table></div></details>'
     )

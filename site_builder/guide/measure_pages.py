@@ -87,11 +87,16 @@ def tiers_page(measure: str, rules: dict, questions: dict) -> str:
     for programme in rules["programmes"]:
         out += [f"## {programme['name']} {{: #{programme['id']} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
         for entry in programme["tiers"]:
+            # One fold per tier: a phone shows the list of tiers first (web: hc-page.js opens the
+            # fold a link points into).
             tier = rules["tiers"][entry["tier"]]
-            out += [f"### {tier['name']} {{: #{programme['id']}-{entry['tier']} }}", ""]
+            income = income_text(tier_money(rules, programme["id"], entry["tier"]))
+            money = f'<span class="hc-tier__money">{escape(income)}</span>' if income else ""
+            out += [f'<details class="hc-tier" id="{programme["id"]}-{entry["tier"]}" markdown>',
+                    f'<summary><strong>{escape(tier["name"])}</strong>{money}</summary>', ""]
             for cid in tier["criteria"] + entry["also"]:
                 out += criterion_lines(rules, questions, cid, page)
-            out += ["", _tier_summary(measure, rules, programme["id"], entry["tier"]), ""]
+            out += ["", _tier_summary(measure, rules, programme["id"], entry["tier"]), "", "</details>", ""]
     return "\n".join(out)
 
 
@@ -150,7 +155,7 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
     if adds_up:
         head.append("合计")
     if per_year:
-        head += ["个人每年约（税前）", f"个人{years.pop()}年合计（税前）" if len(years) == 1 else "个人合计（税前）"]
+        head[1:1] = ["个人每年约（税前）", f"个人{years.pop()}年合计（税前）" if len(years) == 1 else "个人合计（税前）"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for t in tiers:
         cells = [rules["tiers"][t]["name"]]
@@ -166,7 +171,7 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
             cells.append(f"**{yuan(programme_total(rules, programme_id, t))}**")
         if per_year:
             m = money[t]
-            cells += [f"**{yuan(m.per_year)}**", yuan(m.income)] if m.per_year else ["—", "—"]
+            cells[1:1] = [f"**{yuan(m.per_year)}**", yuan(m.income)] if m.per_year else ["—", "—"]
         rows.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return rows
 

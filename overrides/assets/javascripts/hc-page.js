@@ -1,6 +1,8 @@
-// Tables that do not fit the screen become cards (one card per row, each cell with its column
-// heading), so a phone never scrolls a table sideways; print keeps the table (CSS: screen only).
-// Without scripts the table scrolls inside its box as before.
+// Site-wide page behaviour (mkdocs.yml extra_javascript), for every page:
+// - tables that do not fit the screen become cards (one card per row, each cell with its column
+//   heading), so a phone never scrolls a table sideways; print keeps the table (CSS: screen
+//   only). Without scripts the table scrolls inside its box as before.
+// - a link into a folded block (a tier of the guide's tiers pages) opens the fold.
 
 function labelCells(table) {
   const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
@@ -30,6 +32,20 @@ function fitAll() {
   });
 }
 
+function openTarget() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (!target) return;
+  let opened = false;
+  for (let fold = target.closest("details"); fold; fold = fold.parentElement.closest("details")) {
+    if (!fold.open) {
+      fold.open = true;
+      opened = true;
+    }
+  }
+  if (opened) target.scrollIntoView();
+}
+
 let pending = 0;
 const refit = () => {
   cancelAnimationFrame(pending);
@@ -37,5 +53,10 @@ const refit = () => {
 };
 window.addEventListener("resize", refit);
 document.addEventListener("toggle", refit, true); // a <details> opened: its tables can be measured
-if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(fitAll);
-else fitAll();
+window.addEventListener("hashchange", openTarget);
+const onPage = () => {
+  openTarget();
+  fitAll();
+};
+if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(onPage);
+else onPage();
