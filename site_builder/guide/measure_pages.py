@@ -139,18 +139,20 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
              if any(t in b["amounts"] for b in entries) and (only is None or t in only)]
     if not entries or not tiers:
         return []
+    # Income (paid to the person) is totalled apart from project funding, which is not income;
+    # with the income columns, a monthly benefit's term total is in the personal total already.
+    money = {t: tier_money(rules, programme_id, t) for t in tiers}
+    per_year = any(m.per_year for m in money.values())
+    years = {m.years for m in money.values() if m.years}
+    term_totals = not per_year
     head = ["类别"]
     for b in entries:
         if b["kind"] in ("monthly", "monthly_by_time"):
             head.append(f"{b['name']}（每月）")
-            if b["kind"] == "monthly":
+            if b["kind"] == "monthly" and term_totals:
                 head.append(f"{b['name']}（{months(b)}个月合计）")
         else:
             head.append(b["name"])
-    # Income (paid to the person) is totalled apart from project funding, which is not income.
-    money = {t: tier_money(rules, programme_id, t) for t in tiers}
-    per_year = any(m.per_year for m in money.values())
-    years = {m.years for m in money.values() if m.years}
     adds_up = not per_year and sum(1 for b in entries if summable(b)) > 1
     if adds_up:
         head.append("合计")
@@ -163,7 +165,7 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
             amount = b["amounts"].get(t)
             if b["kind"] in ("monthly", "monthly_by_time"):
                 cells.append(per_month(amount) if amount is not None else "—")
-                if b["kind"] == "monthly":
+                if b["kind"] == "monthly" and term_totals:
                     cells.append(yuan(benefit_total(b, t)) if amount is not None else "—")
             else:
                 cells.append(yuan(amount) if amount is not None else "—")

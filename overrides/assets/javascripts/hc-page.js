@@ -29,7 +29,23 @@ function fitAll() {
       table.dataset.hcLabelled = "";
     }
     fit(table);
+    focusableIfScrolling(table.closest(".md-typeset__scrollwrap"));
   });
+}
+
+// A box that still scrolls sideways must be reachable by keyboard (WCAG 2.1.1; axe
+// scrollable-region-focusable) and say what it holds.
+function focusableIfScrolling(box) {
+  if (!box) return;
+  if (box.scrollWidth > box.clientWidth + 1) {
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "表格（可左右滑动查看）");
+  } else if (box.getAttribute("role") === "region") {
+    box.removeAttribute("tabindex");
+    box.removeAttribute("role");
+    box.removeAttribute("aria-label");
+  }
 }
 
 function openTarget() {
