@@ -124,7 +124,7 @@ def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
         for entry in p["tiers"]:
             paths = [r["criteria"][c] for c in entry["also"] if r["criteria"][c].get("field") == "situation"]
             if all(situation in c["values"] for c in paths):
-                for cid in entry["also"] + r["tiers"][entry["tier"]]["criteria"]:
+                for cid in entry["also"] + r["tiers"][entry["tier"]]["criteria"] + p.get("money_requires", []):
                     needed |= _fields(r, cid)
                     hints |= _fields(r, cid, ("hint_field",))  # optional: a hint, not a condition
                 for f in r["funding"]:
@@ -135,7 +135,8 @@ def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
                 if any(b["kind"] == "monthly_by_time" for b in r["benefits"] if b["programme"] == p["id"]):
                     needed.add("flexible_months")
     needed.discard("situation")
-    profile = {"measure": measure, "situation": situation, "school_urban_quality": True, "institution_urban_quality": True}
+    profile = {"measure": measure, "situation": situation, "school_urban_quality": True, "institution_urban_quality": True,
+               "med_degree_level": "doctor"}  # the answers that open the follow-up questions
     shown = shown_ids(profile) - {"situation"}
     exceptions = {"birth_date"} if (measure, situation) == ("education", "graduate") else set()
     assert needed - shown == set(), "needed but never asked"
@@ -164,19 +165,24 @@ def test_result_shape_is_the_documented_contract():
                "health_a_declaration": True, "health_a_achievements": ["key_project_leader", "science_award", "chief_expert"],
                "service_commitment": True, "start_date": "2026-07-15", "institution_urban_quality": True}
     d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
-    assert set(d) == {"measure", "measure_name", "as_of", "situation", "disclaimer", "programmes", "money", "notes"}
+    assert set(d) == {"measure", "measure_name", "as_of", "situation", "provenance", "disclaimer", "programmes", "money",
+                      "money_if_review", "notes"}
+    assert set(d["provenance"]) == {"measure_name", "rules_changed", "rules_checksum", "as_of", "text"}
     assert set(d["disclaimer"]) == {"text", "interpreters", "citation"}
     programme = d["programmes"][0]
     assert set(programme) == {"id", "name", "verdict", "verdict_label", "highest_tier", "highest_tier_name",
-                              "citation", "tiers", "findings", "benefits", "notes"}
+                              "firm_tier", "firm_tier_name", "possible_tier", "possible_tier_name",
+                              "citation", "tiers", "findings", "money_conditions", "benefits", "notes"}
     assert set(programme["tiers"][0]) == {"id", "name", "verdict", "verdict_label", "findings", "missing"}
     assert set(programme["findings"][0]) == {"criterion", "label", "verdict", "verdict_label", "values", "reason", "citation"}
     assert set(programme["findings"][0]["citation"]) == {"measure", "article", "anchor", "label", "url"}
     assert set(programme["benefits"][0]) == {"id", "name", "kind", "amount", "total", "description", "citation"}
     assert set(programme["notes"][0]) == {"text", "citation"}
     money = d["money"]
-    assert set(money) == {"basis", "start_date", "items", "totals", "yearly", "monthly", "split"}
-    assert set(money["totals"]) == {"total", "scheduled", "on_application", "by_time_estimate", "employer", "fund"}
+    assert set(money) == {"basis", "withheld", "start_date", "items", "totals", "yearly", "monthly", "split"}
+    assert set(money["basis"][0]) == {"programme", "tier", "tier_name", "verdict"}
+    assert set(money["totals"]) == {"total", "scheduled", "on_application", "by_time_estimate", "by_time_monthly",
+                                    "estimate", "employer", "fund"}
     assert set(money["yearly"][0]) == {"year", "from", "to", "amounts", "total"}
     assert set(money["monthly"][0]) == {"index", "month", "amount"}
     assert set(money["split"][0]) == {"programme", "label", "employer_percent", "fund_percent", "employer", "fund",
@@ -197,12 +203,16 @@ def test_age_in_full_years(birth, on, age):
     assert age_in_full_years(dt.date.fromisoformat(birth), dt.date.fromisoformat(on)) == age
 
 
-def test_money_basis_carries_the_verdict_of_the_tier_it_pays():
-    """B under review (同等层次) and C met: the money is B's, and both it and the programme say 需评审,
-    never a firmer 符合 than the tier they name."""
+def test_money_shows_the_floor_and_what_a_favourable_review_adds():
+    """B under review (同等层次) and C met: the programme says 需评审 like the B it names; the money
+    counts C's (firm) and, separately, B's after a favourable review, with the difference."""
     profile = {"measure": "education", "situation": "recruit", "birth_date": "1980-01-01", "service_commitment": True,
                "edu_honours": ["provincial_equivalent_b", "provincial_backbone_teacher"]}
     d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
     intro = d["programmes"][0]
     assert (intro["highest_tier"], intro["verdict"]) == ("b", "review")
-    assert d["money"]["basis"] == [{"programme": "introduction", "tier": "b", "verdict": "review"}]
+    assert (intro["firm_tier"], intro["possible_tier"]) == ("c", "b")
+    assert d["money"]["basis"] == [{"programme": "introduction", "tier": "c", "tier_name": "C类教育人才", "verdict": "met"}]
+    review = d["money_if_review"]
+    assert review["basis"] == [{"programme": "introduction", "tier": "b", "tier_name": "B类教育人才", "verdict": "review"}]
+    assert review["adds"] == review["totals"]["total"] - d["money"]["totals"]["total"] > 0

@@ -148,3 +148,12 @@ def test_every_tier_criterion_is_cited_in_its_own_tier(measure):
         places = {r["criteria"][cid]["citation"] for cid in r["tiers"][tid]["criteria"]}
         assert all(len(p.path) >= 1 for p in places), (tid, sorted(p.label for p in places))
         assert len({p.path[0] for p in places}) == 1, (tid, sorted(p.label for p in places))
+
+
+def test_the_recorded_rule_data_version_is_current():
+    """Every result names the data's date and checksum (rules/version.toml): after a change of
+    rules/*.toml or data/*.csv, set `changed` to the day and `checksum` to the one computed here."""
+    from checker.policy import version
+
+    v = version()
+    assert v["recorded_checksum"] == v["checksum"], f"update checker/rules/version.toml: checksum = \"{v['checksum']}\""

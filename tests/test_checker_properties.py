@@ -44,6 +44,24 @@ def profiles(draw, measure=None):
     for q in QUESTIONS[1:]:
         if draw(st.integers(0, 4)):  # most questions answered, some left open
             profile[q["id"]] = draw(answer(q))
+    return consistent(profile)
+
+
+def consistent(profile: dict) -> dict:
+    """Lower an answer that the cross-checks of questions.toml would reject (lead cases above
+    cases, full-time level above the degree, 主任 years above 副主任 years)."""
+    from checker.questions import checks
+
+    for c in checks():
+        field, other = c["field"], c["not_above"]
+        if field in profile and other in profile:
+            if isinstance(profile[field], int):
+                profile[field] = min(profile[field], profile[other])
+            else:
+                choices = lambda qid: [ch["value"] for ch in next(q for q in QUESTIONS if q["id"] == qid)["choices"]]
+                position = lambda v: choices(other).index(v) if v in choices(other) else -1
+                if position(profile[field]) > position(profile[other]):
+                    profile[field] = [v for v in choices(field) if position(v) <= position(profile[other])][-1]
     return profile
 
 
