@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import tomllib
 from functools import cache
@@ -18,3 +19,19 @@ def toml(name: str) -> dict:
 def csv_rows(name: str) -> tuple[dict, ...]:
     text = resources.files("checker").joinpath("data").joinpath(name).read_text("utf-8")
     return tuple(csv.DictReader(io.StringIO(text)))
+
+
+VERSION_FILE = "version.toml"  # the date the data last changed and its checksum
+
+
+@cache
+def checksum() -> str:
+    """A short checksum of every rule and data file (rules/*.toml but the version file, data/*.csv),
+    so a result names the exact data it was computed from."""
+    digest = hashlib.sha256()
+    for folder, suffix in (("rules", ".toml"), ("data", ".csv")):
+        files = resources.files("checker").joinpath(folder)
+        for name in sorted(f.name for f in files.iterdir() if f.name.endswith(suffix) and f.name != VERSION_FILE):
+            digest.update(f"{folder}/{name}\n".encode())
+            digest.update(files.joinpath(name).read_bytes())
+    return digest.hexdigest()[:8]

@@ -7,10 +7,11 @@ import re
 from functools import cache
 
 from checker.errors import ValidationError
-from checker.questions import by_id
+from checker.questions import by_id, checks, rank, shown_ids
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"  # also the profile schema's
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # also the profile schema's; \d would take full-width digits
 MAX_TEXT = 200  # also the profile schema's maxLength
+LATEST_YEAR = 9899  # a schedule runs a few years from start_date: its months must keep four-digit years
 _DATE = re.compile(DATE_PATTERN)
 
 
@@ -43,15 +44,17 @@ def _check(q: dict, value, errors: list):
         if not isinstance(value, list):
             errors.append({"field": field, "message": "应为取值列表（多选）"})
             return None
-        ok = True
+        ok, seen = True, set()  # linear in the length of the list, however long
         for i, item in enumerate(value):
             if not isinstance(item, str) or item not in allowed:
                 errors.append({"field": f"{field}[{i}]", "message": f"应为以下之一：{', '.join(allowed)}；收到 {item!r}"})
                 ok = False
-            elif item in value[:i]:
+            elif item in seen:
                 errors.append({"field": f"{field}[{i}]", "message": f"重复的取值：{item}"})
                 ok = False
-        return [v for v in allowed if v in value] if ok else None  # in choice order: deterministic
+            else:
+                seen.add(item)
+        return [v for v in allowed if v in seen] if ok else None  # in choice order: deterministic
     if kind == "bool":
         if not isinstance(value, bool):
             errors.append({"field": field, "message": f"应为 true 或 false，收到 {value!r}"})
@@ -79,6 +82,28 @@ def _check(q: dict, value, errors: list):
     raise AssertionError(f"unknown question type {kind}")  # the data is checked by tests
 
 
+def _position(question_id: str, value) -> int:
+    """An answer's size for comparing two questions: the int, or the rank among the choices of
+    `question_id` (a value that question lacks, such as 无全日制学历, is the lowest)."""
+    if isinstance(value, int):
+        return value
+    values = _allowed(question_id)
+    return rank(question_id, value) if value in values else -1
+
+
+def _cross_check(clean: dict) -> list[dict]:
+    """Answers that contradict each other: one error per pair, on the first field, naming both."""
+    shown, questions, errors = shown_ids(clean), by_id(), []
+    for c in checks():
+        field, other = c["field"], c["not_above"]
+        if field in shown and other in shown and field in clean and other in clean:
+            if _position(other, clean[field]) > _position(other, clean[other]):
+                more = "高于" if questions[field]["type"] == "choice" else "多于"
+                errors.append({"field": field, "message": f"“{questions[field]['label']}”不能{more}"
+                                                          f"“{questions[other]['label']}”，请核对这两项回答"})
+    return errors
+
+
 def validate(profile, as_of: dt.date) -> dict:
     """Return {question id: normalised answer} for answered questions, or raise ValidationError.
 
@@ -100,8 +125,12 @@ def validate(profile, as_of: dt.date) -> dict:
     for key in (qid for qid, q in questions.items() if q["type"] == "date"):
         if key in clean and clean[key].year < 1900:
             errors.append({"field": key, "message": "日期早于 1900 年"})
+        elif key in clean and clean[key].year > LATEST_YEAR:
+            errors.append({"field": key, "message": f"日期晚于 {LATEST_YEAR} 年"})
     if "birth_date" in clean and clean["birth_date"] > as_of:
         errors.append({"field": "birth_date", "message": f"出生日期晚于评估日 {as_of.isoformat()}"})
+    if not errors:
+        errors += _cross_check(clean)
     if "measure" not in clean and not any(e["field"] == "measure" for e in errors):
         errors.append({"field": "measure", "message": "必填：请选择办法（education 或 health）"})
     if errors:

@@ -16,8 +16,10 @@ import checker
 PAGE_SRC = "selfcheck.md"  # served at selfcheck/
 ROOT_ID = "hc-selfcheck"
 BOOL_CHOICES = [{"value": "true", "label": "是"}, {"value": "false", "label": "否"}]
-# The short path a QR code at a recruiting fair opens: ?path=graduate preselects it.
-PRESETS = {"graduate": {"situation": "graduate"}}
+# Short paths into the form: the campus poster's QR code opens ?path=graduate, the home page's
+# entries ?path=teacher / ?path=doctor (each preselects answers).
+PRESETS = {"graduate": {"situation": "graduate"}, "teacher": {"measure": "education"},
+           "doctor": {"measure": "health"}}
 
 
 def _attr(value) -> str:
@@ -54,7 +56,18 @@ def _input(question: dict) -> str:
         attrs.append('type="date"')
     else:
         attrs.append('type="text"')
+    if question.get("suggest"):  # names offered as the person types, built here: nothing is fetched
+        attrs += [f'list="hc-{_attr(qid)}-list"', 'autocomplete="off"']
+        return f'<input {" ".join(attrs)}>{_datalist(question)}'
     return f'<input {" ".join(attrs)}>'
+
+
+def _datalist(question: dict) -> str:
+    from checker.universities import suggestions
+
+    names = {"universities": suggestions}[question["suggest"]]()
+    options = "".join(f'<option value="{_attr(n)}">' for n in names)
+    return f'<datalist id="hc-{_attr(question["id"])}-list">{options}</datalist>'
 
 
 def question_html(question: dict) -> str:
@@ -95,7 +108,7 @@ def form_html(questions: list[dict]) -> str:
     if parts:
         parts.append("</div>")
     return (
-        '<form class="hc-form" autocomplete="off" novalidate>'
+        '<form class="hc-form" autocomplete="off" novalidate data-search-exclude>'
         + "".join(parts)
         + '<p class="hc-actions"><button type="submit" class="md-button md-button--primary hc-submit" disabled>'
         "查看结果</button></p></form>"
@@ -142,9 +155,11 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "",
         f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-procedures="{steps}" {data}>',
         preload_links(runtime),
-        '<p class="hc-status" role="status" aria-live="polite">'
+        # The page's search entry is its introduction: the status, the no-script notice and the
+        # form's many labels are not (data-search-exclude, Material's search plugin).
+        '<p class="hc-status" role="status" aria-live="polite" data-search-exclude>'
         '<span class="hc-status-text">正在准备检查程序……表格可以先填写。</span></p>',
-        '<noscript><p class="hc-error-text">自测需要在浏览器中启用 JavaScript。你也可以直接阅读政策原文：'
+        '<noscript><p class="hc-error-text" data-search-exclude>自测需要在浏览器中启用 JavaScript。你也可以直接阅读政策原文：'
         '<a href="../education/">教育人才引进培养办法</a>、<a href="../health/">卫生人才引进培养办法</a>。'
         "</p></noscript>",
         form_html(questions),
