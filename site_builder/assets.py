@@ -117,10 +117,12 @@ def preload_links(paths: dict, page_prefix: str = "../") -> str:
     """<link rel=preload> tags for the 自测 page: the runtime files start downloading while the
     page and its form render, instead of once the page script has started the worker. The
     worker's requests then come from the HTTP cache (or join the download in flight). Low
-    priority: the page's own CSS and scripts, which make the form usable, go first."""
+    priority: the page's own CSS and scripts, which make the form usable, go first. (Outside
+    Chromium the worker waits for them rather than download a file twice: web/preload.js.)"""
     urls = [paths["pyodide"] + name for name in DOWNLOADED] + [paths["stdlib"], paths["wheel"]]
     return "".join(
-        f'<link rel="preload" as="fetch" crossorigin fetchpriority="low" href="{page_prefix}{url}">' for url in urls
+        f'<link rel="preload" as="fetch" crossorigin fetchpriority="low" data-hc-runtime href="{page_prefix}{url}">'
+        for url in urls
     )
 
 
