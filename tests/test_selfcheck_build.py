@@ -196,8 +196,9 @@ def test_server_sends_precompressed_copies_only_when_accepted(site_url, site_dir
 
 
 def test_versioned_assets_are_cached_long_and_pages_revalidated(site_url, runtime):
-    headers, _ = _get(site_url + runtime["wheel"])
-    assert "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
+    for path in (runtime["wheel"], runtime["stdlib"]):
+        headers, _ = _get(site_url + path)
+        assert "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"], path
     for path in ("selfcheck/", "sw.js", "assets/hc/selfcheck.js"):
         headers, _ = _get(site_url + path, "br")
         assert headers["Cache-Control"] == "no-cache", path
