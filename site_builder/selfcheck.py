@@ -16,8 +16,10 @@ import checker
 PAGE_SRC = "selfcheck.md"  # served at selfcheck/
 ROOT_ID = "hc-selfcheck"
 BOOL_CHOICES = [{"value": "true", "label": "是"}, {"value": "false", "label": "否"}]
-# The short path a QR code at a recruiting fair opens: ?path=graduate preselects it.
-PRESETS = {"graduate": {"situation": "graduate"}}
+# Short paths into the form: the campus poster's QR code opens ?path=graduate, the home page's
+# entries ?path=teacher / ?path=doctor (each preselects answers).
+PRESETS = {"graduate": {"situation": "graduate"}, "teacher": {"measure": "education"},
+           "doctor": {"measure": "health"}}
 
 
 def _attr(value) -> str:
@@ -106,7 +108,7 @@ def form_html(questions: list[dict]) -> str:
     if parts:
         parts.append("</div>")
     return (
-        '<form class="hc-form" autocomplete="off" novalidate>'
+        '<form class="hc-form" autocomplete="off" novalidate data-search-exclude>'
         + "".join(parts)
         + '<p class="hc-actions"><button type="submit" class="md-button md-button--primary hc-submit" disabled>'
         "查看结果</button></p></form>"
@@ -135,6 +137,8 @@ def procedures(data: dict | None = None) -> dict:
 def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | None = None) -> str:
     """The page source. `runtime` holds the site-root-relative asset paths the script needs;
     `next_steps` the procedures the result links to (default: from the rule data)."""
+    from site_builder.assets import preload_links
+
     data = " ".join(f'data-{key}="{_attr(value)}"' for key, value in runtime.items())
     presets = _attr(json.dumps(PRESETS, ensure_ascii=False))
     steps = _attr(json.dumps(next_steps if next_steps is not None else procedures(), ensure_ascii=False))
@@ -150,9 +154,12 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "你的回答只在你自己的设备上计算，不会发送到任何地方。",
         "",
         f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-procedures="{steps}" {data}>',
-        '<p class="hc-status" role="status" aria-live="polite">'
+        preload_links(runtime),
+        # The page's search entry is its introduction: the status, the no-script notice and the
+        # form's many labels are not (data-search-exclude, Material's search plugin).
+        '<p class="hc-status" role="status" aria-live="polite" data-search-exclude>'
         '<span class="hc-status-text">正在准备检查程序……表格可以先填写。</span></p>',
-        '<noscript><p class="hc-error-text">自测需要在浏览器中启用 JavaScript。你也可以直接阅读政策原文：'
+        '<noscript><p class="hc-error-text" data-search-exclude>自测需要在浏览器中启用 JavaScript。你也可以直接阅读政策原文：'
         '<a href="../education/">教育人才引进培养办法</a>、<a href="../health/">卫生人才引进培养办法</a>。'
         "</p></noscript>",
         form_html(questions),

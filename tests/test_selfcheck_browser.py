@@ -222,8 +222,9 @@ def test_phone_summary_card_matches_cpython(new_page, site_url, console_errors, 
 
 
 def test_submission_before_ready_is_answered_once_ready(page, site_url):
-    held = []
-    page.route("**/checker.whl", lambda route: held.append(route))  # hold the checker back
+    held, released = [], []
+    # Hold the checker back (the page's preload and the worker's own request alike).
+    page.route("**/checker.whl", lambda route: route.continue_() if released else held.append(route))
     open_selfcheck(page, site_url)
     profile = PROFILES["education_d_graduate"]["profile"]
     fill_form(page, profile)
@@ -233,7 +234,9 @@ def test_submission_before_ready_is_answered_once_ready(page, site_url):
     page.wait_for_timeout(200)
     assert page.locator(".hc-result").get_attribute("data-state") == "pending"
     assert held, "the worker should be fetching the wheel"
-    held[0].continue_()
+    released.append(True)
+    for route in held:
+        route.continue_()
     page.locator(".hc-result[data-state=done]").wait_for(state="attached", timeout=READY_MS)
     assert_shows(page, site_url, cpython_result(profile))
 
