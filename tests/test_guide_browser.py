@@ -173,3 +173,10 @@ def test_the_table_of_contents_marks_the_section_in_view(site_url, page):
     active = page.locator(".md-sidebar--secondary .md-nav__link--active")
     expect(active).to_have_count(1)
     expect(active).to_have_attribute("href", re.compile("#who-pays$"))
+
+
+@pytest.mark.parametrize("anchor", ["health/#article-9", "education/#article-12"])
+def test_a_link_to_an_article_marks_that_article_in_the_table_of_contents(site_url, page, anchor):
+    page.goto(site_url + anchor, wait_until="networkidle")
+    active = page.locator(".md-sidebar--secondary .md-nav__link--active")
+    expect(active).to_have_attribute("href", "#" + anchor.split("#")[1])
