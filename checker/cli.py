@@ -186,9 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--as-of", help=AS_OF_HELP)
     ev.set_defaults(run=_cmd_evaluate)
     batch = sub.add_parser("batch", help="批量评估申请人 CSV，输出报告 CSV", **common)
-    batch.add_argument("applicants", help="申请人 CSV（UTF-8 或 GB18030/GBK，表头为问题编号）")
+    batch.add_argument("applicants", help="申请人 CSV（UTF-8 或 GB18030/GBK，表头为问题编号）；"
+                                          "也可以是 .xlsx（需要 openpyxl）")
     batch.add_argument("-o", "--output", required=True,
-                       help="报告 CSV 的路径（UTF-8 带 BOM；写完后才替换已有文件，不能与申请人文件相同）")
+                       help="报告 CSV 的路径（UTF-8 带 BOM；以 .xlsx 结尾时写成 .xlsx）；"
+                            "写完后才替换已有文件，不能与申请人文件相同")
     batch.add_argument("--as-of", help=AS_OF_HELP)
     batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help=f"{PARALLEL_FROM_ROWS} 行及以上的文件使用的进程数（默认：全部 CPU 核）")

@@ -16,7 +16,7 @@ from checker.errors import ValidationError
 from checker.policy import provenance, rules
 from checker.profile import validate
 from checker.questions import by_id, choice_label, rank, shown_ids
-from checker.universities import FLAG_LABELS, lookup
+from checker.universities import FLAG_LABELS, LIST_NAMES, MOE_LIST, lookup
 
 MET, NOT_MET, REVIEW, UNANSWERED = "met", "not_met", "review", "unanswered"
 VERDICT_LABELS = {MET: "符合", NOT_MET: "不符合", REVIEW: "需评审", UNANSWERED: "待补充"}
@@ -182,21 +182,28 @@ class _Evaluator:
         return Outcome(c, verdict, explain)
 
     def _op_count_at_least(self, c):
+        """At least n distinct items of this list (each answer counts once; a higher item of the
+        same kind from another list counts as declared in the data)."""
         selected = self.answers.get(c["field"])
         if selected is None:
             return self._unanswered(c)
-        review_values = c.get("review_values", [])
-        counted = [v for v in selected if v not in review_values]
-        claimed = 1 if any(v in review_values for v in selected) else 0
+        counted = [e for e in c["counts"] if e["value"] in selected]
+        claims = [e for e in c["equivalent"] if e["value"] in selected]
+        items = len({e["item"] for e in counted})
+        claimed = 1 if claims else 0  # 其他同等层次条件 is one item of the list
         n = c["n"]
-        verdict = MET if len(counted) >= n else REVIEW if len(counted) + claimed >= n else NOT_MET
+        verdict = MET if items >= n else REVIEW if items + claimed >= n else NOT_MET
 
         def explain():
+            def one(e):
+                via = f"，{e['why']}" if e.get("why") else ""
+                return f"{choice_label(c['field'], e['value'])}（计入{e['item'].label}{via}）"
+            parts = [one(e) for e in counted + claims]
             extra = "，另报“其他同等层次条件”" if claimed else ""
-            values = f"具备 {len(counted)} 项{extra}，需 {n} 项"
+            values = f"具备 {items} 项{extra}，需 {n} 项" + ("：" + "；".join(parts) if parts else "")
             reason = {MET: "达到所需项数",
                       REVIEW: "计入“其他同等层次条件”才达到所需项数，由专家评审认定",
-                      NOT_MET: f"尚差 {n - len(counted) - claimed} 项"}[verdict]
+                      NOT_MET: f"尚差 {n - items - claimed} 项"}[verdict]
             return values, reason
         return Outcome(c, verdict, explain)
 
@@ -206,22 +213,25 @@ class _Evaluator:
             return self._unanswered(c)
         found = lookup(name)
         wanted = "或".join(FLAG_LABELS[f] for f in c["flags"])
+        not_on = "不在" + "、".join(LIST_NAMES[f] for f in c["flags"]) + "上"
         if found.status == "ambiguous":
-            return Outcome(c, UNANSWERED, lambda: (f"毕业院校：{name}", f"校名不唯一，请填写全称（{found.note}）"))
+            return Outcome(c, UNANSWERED, lambda: (f"毕业院校：{name}", f"校名不唯一，请填写毕业证上的全称（{found.note}）"))
         if found.status == "unknown":
             return Outcome(c, REVIEW, lambda: (
-                f"毕业院校：{name}（未在内置名单中找到）",
-                f"请核对是否为毕业证上的全称；是否属于{wanted}院校由审核认定"))
+                f"毕业院校：{name}（未在{MOE_LIST}及内置名单中找到）",
+                f"请核对填写的是否为毕业证上的学校全称；是否属于{wanted}院校由审核认定"))
         ok = any(f in found.flags for f in c["flags"])
         tags = "、".join(FLAG_LABELS[f] for f in FLAG_LABELS if f in found.flags) or "不属于所列类别"
         if found.status == "branch":
             verdict = REVIEW if ok else NOT_MET
             return Outcome(c, verdict, lambda: (
                 f"毕业院校：{name}，为{found.name}的校区（{tags}）",
-                f"校区不单独列入名单（{found.note}）；是否按本部认定由审核决定" if ok else f"不属于{wanted}院校"))
-        shown = name if found.name == name else f"{name}（现为{found.name}）"
+                f"校区不单独列入名单（{found.note}）；是否按本部认定由审核决定" if ok else not_on))
+        shown = name if found.name == name else f"{name}，即{found.name}"
+        if found.status == "listed":
+            return Outcome(c, NOT_MET, lambda: (f"毕业院校：{shown}（{found.listed_on}所列院校）", not_on))
         return Outcome(c, MET if ok else NOT_MET, lambda: (
-            f"毕业院校：{shown}（{tags}）", f"属于{wanted}院校" if ok else f"不属于{wanted}院校"))
+            f"毕业院校：{shown}（{tags}）", f"属于{wanted}院校" if ok else not_on))
 
     def _op_review(self, c):
         return Outcome(c, REVIEW, lambda: ("", c["reason"]))
@@ -458,6 +468,10 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
             for n in _notes(measure, scope, p.programme["id"]):
                 if n not in notes and (not n.get("tiers") or p.highest.tier["id"] in n["tiers"]):
                     notes.append(n)
+    for p in granting:
+        for n in _notes(measure, "tier", p.programme["id"]):
+            if p.highest.tier["id"] in n["tiers"] and all(answers.get(w["field"]) in w["in"] for w in n["when"]):
+                notes.append(n)
     notes.sort(key=measure_rules["notes"].index)  # data order, whichever programme brought them
     notes += _retirement_notes(measure_rules, granting, answers, as_of)
     return Result(clean["measure"], as_of, answers.get("situation"), programmes, money, money_if_review, notes,

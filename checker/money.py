@@ -63,11 +63,21 @@ class Benefit:
 
 
 def benefits_for(measure_rules: dict, programme: str, tier: str, answers: dict) -> list[Benefit]:
-    """The benefits of one programme at one tier, in data order (in_kind ones carry no amount)."""
+    """The benefits of one programme at one tier, in data order (in_kind ones carry no amount).
+
+    A programme with `benefits_of` pays another programme's listed benefits at the tier its entry
+    names as `pays_as` (提升奖励: the introduction's, without 安家补助); nothing without pays_as."""
     out = []
     months = answers.get("flexible_months")
+    entry = next(p for p in measure_rules["programmes"] if p["id"] == programme)
+    source, only = programme, None
+    if "benefits_of" in entry:
+        source, only = entry["benefits_of"]["programme"], entry["benefits_of"]["benefits"]
+        tier = next(t for t in entry["tiers"] if t["tier"] == tier).get("pays_as")
+        if tier is None:
+            return []
     for b in measure_rules["benefits"]:
-        if b["programme"] != programme:
+        if b["programme"] != source or (only is not None and b["id"] not in only):
             continue
         if b["kind"] == "in_kind":
             if tier in b["tiers"]:

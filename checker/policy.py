@@ -9,13 +9,15 @@
          "criteria": {id: {"id", "label", "op", "citation", op parameters..., "of": [ids] for all/any}},
          "tiers": {id: {"id", "name", "criteria": [ids]}},
          "programmes": [{"id", "name", "citation", "tiers": [{"tier", "also": [criterion ids]}],
-                         "money_requires": [criterion ids] (conditions of the money, not the tiers)}],
+                         "money_requires": [criterion ids] (conditions of the money, not the tiers),
+                         "benefits_of": {"programme", "benefits"} (pays another programme's benefits at
+                         each tier entry's "pays_as" tier: 提升奖励)}],
          "benefits": [{"id", "programme", "name", "kind", "citation", "condition",
                        "amounts": {tier: 元} (per month for monthly kinds), "parts"/"years"/"tiers"}],
          "funding": [{"programmes", "label", "when": [conditions], "employer_percent",
                       "fund_percent", "principle", "citation"}],
          "notes": [{"id", "scope": "money"|"programme"|"withheld"|"retirement", "programmes", "text", "citation",
-                    "retirement_age" (retirement notes),
+                    "retirement_age" (retirement notes), "when" (tier notes: [{field, in}]),
                     "procedure" (title, for a note that describes a procedure), "tiers" (who goes
                     through it)}],
          "not_modelled": [{"article", "reason", "citation"}]}, "health": {...}}}
@@ -38,8 +40,9 @@ OPS = {"in", "true", "claim", "age_at_most", "at_least", "rank_at_least", "any_i
        "university", "review", "all", "any"}
 # money: shown where the programme grants money; programme: shown in the programme; withheld:
 # shown where the programme's money is withheld (its money_requires not met); retirement: shown
-# when the schedule of the money runs past the note's retirement_age.
-NOTE_SCOPES = {"money", "programme", "withheld", "retirement"}
+# when the schedule of the money runs past the note's retirement_age; tier: shown when the
+# programme grants one of the note's `tiers` and every condition of `when` ({field, in}) holds.
+NOTE_SCOPES = {"money", "programme", "withheld", "retirement", "tier"}
 BENEFIT_KINDS = {"instalments", "on_application", "monthly", "monthly_by_time", "one_off", "in_kind"}
 
 
@@ -47,6 +50,17 @@ def _cite(measure: str, entry: dict) -> dict:
     entry = dict(entry)
     entry["citation"] = Citation.parse(measure, entry.pop("cite"))
     return entry
+
+
+def _criterion(measure: str, cid: str, c: dict) -> dict:
+    """A criterion with its citations resolved, those of its counted answers too (count_at_least:
+    `item` = the place of this list an answer satisfies, `from` = where the answer comes from)."""
+    out = {"id": cid, **_cite(measure, c)}
+    for key in ("counts", "equivalent"):
+        if key in out:
+            out[key] = [{**e, "item": Citation.parse(measure, e["item"]),
+                         "from": Citation.parse(measure, e["from"]) if "from" in e else None} for e in out[key]]
+    return out
 
 
 def _require(ok: bool, measure: str, where: str, what: str) -> None:
@@ -74,6 +88,14 @@ def _check(measure: str, rules: dict) -> None:
             _require(set(c.get(key, [])) <= allowed, measure, where, f"{key} not among the choices of {q['id']}")
         if c["op"] == "rank_at_least":
             _require(c["min"] in allowed, measure, where, f"min {c['min']!r} not a choice of {q['id']}")
+        if c["op"] == "count_at_least":
+            values = [e["value"] for e in c["counts"] + c["equivalent"]]
+            _require(set(values) <= allowed, measure, where, f"counts or equivalent not among the choices of {q['id']}")
+            _require(len(values) == len(set(values)), measure, where, "an answer counted twice in one list")
+            for e in c["counts"] + c["equivalent"]:
+                _require(e["item"].article == c["citation"].article and e["item"].path[:-1] == c["citation"].path,
+                         measure, where, f"{e['value']}: item {e['item'].label} is not an item of {c['citation'].label}")
+                _require((e["from"] is None) == ("why" not in e), measure, where, f"{e['value']}: from and why go together")
     for tid, t in rules["tiers"].items():
         for x in t["criteria"]:
             _require(x in criteria, measure, f"tiers.{tid}", f"unknown criterion {x!r}")
@@ -85,6 +107,15 @@ def _check(measure: str, rules: dict) -> None:
                 _require(x in criteria, measure, f"programme {p['id']}", f"unknown criterion {x!r}")
         for x in p.get("money_requires", []):
             _require(x in criteria, measure, f"programme {p['id']}.money_requires", f"unknown criterion {x!r}")
+        if "benefits_of" in p:
+            source = p["benefits_of"]
+            known = {b["id"]: b for b in rules["benefits"] if b["programme"] == source["programme"]}
+            for bid in source["benefits"]:
+                _require(bid in known, measure, f"programme {p['id']}.benefits_of", f"unknown benefit {bid!r}")
+                for entry in p["tiers"]:
+                    if "pays_as" in entry:
+                        _require(entry["pays_as"] in known[bid].get("amounts", {}), measure,
+                                 f"programme {p['id']}", f"{bid} has no amount for {entry['pays_as']!r}")
     for b in rules["benefits"]:
         _require(b["kind"] in BENEFIT_KINDS, measure, f"benefit {b['id']}", f"unknown kind {b['kind']!r}")
         _require(b["programme"] in programme_ids, measure, f"benefit {b['id']}", f"unknown programme {b['programme']!r}")
@@ -100,6 +131,8 @@ def _check(measure: str, rules: dict) -> None:
                  "a tier its programmes do not have")
         _require((n["scope"] == "retirement") == ("retirement_age" in n), measure, where,
                  "retirement notes, and only they, carry retirement_age")
+        for cond in n.get("when", []):
+            _require(cond["field"] in questions_by_id, measure, where, f"unknown question {cond['field']!r}")
 
 
 @cache
@@ -112,7 +145,7 @@ def rules(measure: str) -> dict:
         "measure": measure,
         "name": MEASURES[measure],
         "disclaimer": _cite(measure, raw["disclaimer"]),
-        "criteria": {cid: {"id": cid, **_cite(measure, c)} for cid, c in raw["criteria"].items()},
+        "criteria": {cid: _criterion(measure, cid, c) for cid, c in raw["criteria"].items()},
         "tiers": {tid: {"id": tid, **t} for tid, t in raw["tiers"].items()},
         "programmes": [_cite(measure, p) for p in raw["programmes"]],
         "benefits": [_cite(measure, b) for b in raw["benefits"]],
@@ -180,6 +213,10 @@ def question_use() -> dict[str, list[str]]:
             for cond in f["when"]:
                 for pid in f["programmes"]:
                     use.setdefault(cond["field"], set()).add(f"{measure}/{pid}/funding")
+        for n in r["notes"]:
+            for cond in n.get("when", []):
+                for pid in n["programmes"]:
+                    use.setdefault(cond["field"], set()).add(f"{measure}/{pid}/note")
         for b in r["benefits"]:
             if b["kind"] == "monthly":
                 use.setdefault("start_date", set()).add(f"{measure}/{b['programme']}/schedule")

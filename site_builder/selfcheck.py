@@ -56,7 +56,18 @@ def _input(question: dict) -> str:
         attrs.append('type="date"')
     else:
         attrs.append('type="text"')
+    if question.get("suggest"):  # names offered as the person types, built here: nothing is fetched
+        attrs += [f'list="hc-{_attr(qid)}-list"', 'autocomplete="off"']
+        return f'<input {" ".join(attrs)}>{_datalist(question)}'
     return f'<input {" ".join(attrs)}>'
+
+
+def _datalist(question: dict) -> str:
+    from checker.universities import suggestions
+
+    names = {"universities": suggestions}[question["suggest"]]()
+    options = "".join(f'<option value="{_attr(n)}">' for n in names)
+    return f'<datalist id="hc-{_attr(question["id"])}-list">{options}</datalist>'
 
 
 def question_html(question: dict) -> str:
@@ -126,6 +137,8 @@ def procedures(data: dict | None = None) -> dict:
 def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | None = None) -> str:
     """The page source. `runtime` holds the site-root-relative asset paths the script needs;
     `next_steps` the procedures the result links to (default: from the rule data)."""
+    from site_builder.assets import preload_links
+
     data = " ".join(f'data-{key}="{_attr(value)}"' for key, value in runtime.items())
     presets = _attr(json.dumps(PRESETS, ensure_ascii=False))
     steps = _attr(json.dumps(next_steps if next_steps is not None else procedures(), ensure_ascii=False))
@@ -141,6 +154,7 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "你的回答只在你自己的设备上计算，不会发送到任何地方。",
         "",
         f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-procedures="{steps}" {data}>',
+        preload_links(runtime),
         # The page's search entry is its introduction: the status, the no-script notice and the
         # form's many labels are not (data-search-exclude, Material's search plugin).
         '<p class="hc-status" role="status" aria-live="polite" data-search-exclude>'

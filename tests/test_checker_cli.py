@@ -419,3 +419,42 @@ def test_schedule_dates_stay_within_four_digit_years():
     assert "start_date" in str(info.value)
     months = checker.evaluate({**PROFILE, "start_date": "2030-12-01"}, as_of=dt.date(2026, 6, 1)).to_dict()["money"]
     assert months["yearly"][-1]["to"] == "2035-12"
+
+
+def test_batch_reads_and_writes_xlsx(tmp_path):
+    """The optional .xlsx files: cells typed by Excel (dates, numbers, booleans) read as their CSV text."""
+    openpyxl = pytest.importorskip("openpyxl")
+    applicants, report = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["=1+1", "education", "recruit", dt.datetime(1976, 3, 10), "national_model_teacher", True, "compulsory"])
+    sheet.append(["李四", "education", "recruit", "1976-02-30", None, True, None])
+    sheet["A2"].data_type = "s"  # text that looks like a formula, as a form export may hold
+    book.save(applicants)
+    assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 1
+    rows = list(openpyxl.load_workbook(report).active.iter_rows(values_only=True))
+    assert rows[0] == tuple(checker.batch.REPORT_COLUMNS)
+    assert [r[:4] for r in rows[1:]] == [(2, "'=1+1", "education", "introduction")]
+    assert rows[1][checker.batch.REPORT_COLUMNS.index("total_yuan")] == 770000
+
+
+def test_the_checker_core_never_imports_openpyxl():
+    import subprocess
+    import sys
+
+    code = ("import sys, checker, checker.api, checker.batch, checker.cli, checker.schema; "
+            "checker.cli.main(['questions']); assert 'openpyxl' not in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+
+
+def test_xlsx_without_openpyxl_is_a_clear_message(tmp_path, monkeypatch, capsys):
+    import sys
+
+    applicants = tmp_path / "in.csv"
+    write_csv(applicants, HEADER, [GOOD])
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl → ImportError
+    assert main(["batch", str(applicants), "-o", str(tmp_path / "out.xlsx")]) == 2
+    assert "需要 openpyxl" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
