@@ -8,8 +8,8 @@ Batch CSV (UTF-8, header row): columns are question ids (see `questions`), plus 
 valid applicant: line, applicant, measure, programme (the one with the best verdict), tier (its
 highest tier met or under review), tier_name, tier_verdict, verdict (the programme's: its
 highest tier's verdict, else the best of its tiers), verdict_label,
-missing (what the nearest higher tier open to the applicant's path still needs, or, with
-no tier, what the best tier needs; "；"-separated), total_yuan, employer_yuan,
+missing (what the next tier on the applicant's path still needs, as actions; "；"-separated),
+next_tier (those actions → the tier and what it adds, as the 自测 page shows it), total_yuan, employer_yuan,
 fund_yuan. Bad rows are reported on stderr by line number; the rest are still processed and the
 exit code is 1. Files of PARALLEL_FROM_ROWS rows or more are split over --jobs processes
 (default: all cores); the report is the same, in input order.
@@ -25,14 +25,15 @@ import os
 import sys
 
 from checker import policy
-from checker.engine import GOODNESS, NOT_MET, VERDICT_LABELS, Result, evaluate
+from checker.engine import GOODNESS, VERDICT_LABELS, Result, evaluate
 from checker.errors import ValidationError, json_error_text
 from checker.profile import parse_date
 from checker.questions import by_id, questions
 from checker.schema import profile_schema
+from checker.summary import next_tiers
 
 REPORT_COLUMNS = ["line", "applicant", "measure", "programme", "tier", "tier_name", "tier_verdict", "verdict",
-                  "verdict_label", "missing", "total_yuan", "employer_yuan", "fund_yuan"]
+                  "verdict_label", "missing", "next_tier", "total_yuan", "employer_yuan", "fund_yuan"]
 PASS_THROUGH = "applicant"
 AS_OF_HELP = "评估日 YYYY-MM-DD（默认：今天）"
 _BOOLS = {"true": True, "false": False, "是": True, "否": False}
@@ -71,15 +72,22 @@ def _as_of(text: str | None) -> dt.date:
 
 
 def render_text(result: Result) -> str:
-    """The result in Chinese, for a terminal."""
+    """The result in Chinese, for a terminal: the checker's summary first, then the trace."""
     d = result.to_dict()
     marks = {"met": "✓", "not_met": "✗", "review": "?", "unanswered": "…"}
+    summary = d["summary"]
     lines = [f"{d['measure_name']} · 自测结果（评估日 {d['as_of']}）", ""]
+    lines += [f"  {line}" for line in summary["lines"]]
+    lines += ["", "—— 逐条判断 ——", ""]
+    status = {p["id"]: p for p in summary["programmes"]}
     for p in d["programmes"]:
-        head = f"【{p['name']}】{p['verdict_label']}"
+        head = f"【{p['name']}】{status[p['id']]['status_label']}"
         if p["highest_tier_name"]:
             head += f" · 最高可能层次：{p['highest_tier_name']}"
         lines.append(head)
+        if not status[p["id"]]["applies"]:
+            lines += ["  不适用于所选情况", ""]
+            continue
         for t in p["tiers"]:
             lines.append(f"  {t['name']}：{t['verdict_label']}")
             for f in t["findings"]:
@@ -91,24 +99,24 @@ def render_text(result: Result) -> str:
         for n in p["notes"]:
             lines.append(f"  说明：{n['text']}［{n['citation']['label']}］")
         lines.append("")
-    money = d["money"]
+    money, shown = d["money"], summary["money"]
     if money:
-        t = money["totals"]
+        t, text = money["totals"], shown["totals_text"]
         names = {p["id"]: p for p in d["programmes"]}
         basis = "、".join(f"{names[b['programme']]['name']} {names[b['programme']]['highest_tier_name']}"
                           f"（{VERDICT_LABELS[b['verdict']]}）" for b in money["basis"])
         lines.append(f"资金测算依据：{basis}")
-        parts = [f"按计划发放 {t['scheduled']} 元", f"按需申请 {t['on_application']} 元"]
+        parts = [f"按计划发放 {text['scheduled']}", f"按需申请 {text['on_application']}"]
         if t["by_time_estimate"]:
-            parts.append(f"按实际在合工作时长估算 {t['by_time_estimate']} 元")
-        lines.append(f"资金测算：合计 {t['total']} 元（{'，'.join(parts)}）")
+            parts.append(f"按实际在合工作时长估算 {text['by_time_estimate']}")
+        lines.append(f"资金测算：合计 {text['total']}（{'，'.join(parts)}）")
         if t["employer"] is not None:
-            lines.append(f"  用人单位承担 {t['employer']} 元，区人才专项资金承担 {t['fund']} 元")
-        for s in money["split"]:
-            lines.append(f"  {s['label']}")
-        for y in money["yearly"]:
+            lines.append(f"  用人单位承担 {text['employer']}，区人才专项资金承担 {text['fund']}")
+        for s, split_text in zip(money["split"], shown["split_text"]):
+            lines.append(f"  {s['label']}" + (f"：{split_text}" if s["employer_percent"] is not None else ""))
+        for y, y_text in zip(money["yearly"], shown["yearly_text"]):
             period = f"（{y['from']} 至 {y['to']}）" if y["from"] else ""
-            lines.append(f"  第 {y['year']} 年{period}：{y['total']} 元")
+            lines.append(f"  第 {y['year']} 年{period}：{y_text['text']}")
         lines.append("")
     for n in d["notes"]:
         lines.append(f"注意：{n['text']}［{n['citation']['label']}］")
@@ -148,15 +156,11 @@ def parse_cell(question: dict, cell: str):
 
 
 def summarise(result: Result) -> dict:
-    """One report row: the best programme, its highest tier, what the next tier needs, the money."""
+    """One report row: the best programme, its highest tier, the money, and the next tier as the
+    checker's summary words it (the page shows the same)."""
     best = max(result.programmes, key=lambda p: GOODNESS[p.verdict])  # first of the best
     tier = best.highest
-    if tier is None:
-        needs = best.deciding
-    else:  # the nearest higher tier open to this person's path (调入 / 应届 / 柔性 / 区内)
-        above = best.tiers[:best.tiers.index(tier)]
-        needs = next((t for t in reversed(above) if not any(
-            o.verdict == NOT_MET and o.criterion.get("field") == "situation" for o in t.outcomes)), None)
+    step = next((n for n in next_tiers(result) if n["programme"] == best.programme["id"]), None)
     money = result.money
     employer, fund = money.shares() if money else (None, None)
     return {
@@ -167,7 +171,8 @@ def summarise(result: Result) -> dict:
         "tier_verdict": tier.verdict if tier else "",
         "verdict": best.verdict,
         "verdict_label": VERDICT_LABELS[best.verdict],
-        "missing": "；".join(needs.missing_labels) if needs else "",
+        "missing": "；".join(a["text"] for a in step["actions"]) if step else "",
+        "next_tier": step["text"] if step else "",
         "total_yuan": money.total if money else 0,
         "employer_yuan": "" if employer is None else employer,
         "fund_yuan": "" if fund is None else fund,

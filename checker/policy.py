@@ -9,13 +9,14 @@
          "criteria": {id: {"id", "label", "op", "citation", op parameters..., "of": [ids] for all/any}},
          "tiers": {id: {"id", "name", "criteria": [ids]}},
          "programmes": [{"id", "name", "citation", "tiers": [{"tier", "also": [criterion ids]}]}],
-         "benefits": [{"id", "programme", "name", "kind", "citation", "condition",
+         "benefits": [{"id", "programme", "name", "kind", "citation", "condition", "obligation"?,
                        "amounts": {tier: 元} (per month for monthly kinds), "parts"/"years"/"tiers"}],
          "funding": [{"programmes", "label", "when": [conditions], "employer_percent",
                       "fund_percent", "principle", "citation"}],
          "notes": [{"id", "scope": "money"|"programme", "programmes", "text", "citation",
                     "procedure" (title, for a note that describes a procedure), "tiers" (who goes
-                    through it)}],
+                    through it), "situations" (on which paths, when not all), "obligation" (the
+                    short phrase of the result's obligations line)}],
          "not_modelled": [{"article", "reason", "citation"}]}, "health": {...}}}
 
 Every `cite` of the TOML becomes `citation` = Citation.to_dict(). Inside the package the

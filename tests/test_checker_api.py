@@ -164,7 +164,8 @@ def test_result_shape_is_the_documented_contract():
                "health_a_declaration": True, "health_a_achievements": ["key_project_leader", "science_award", "chief_expert"],
                "service_commitment": True, "start_date": "2026-07-15", "institution_urban_quality": True}
     d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
-    assert set(d) == {"measure", "measure_name", "as_of", "situation", "disclaimer", "programmes", "money", "notes"}
+    assert set(d) == {"measure", "measure_name", "as_of", "situation", "disclaimer", "programmes", "money", "notes",
+                      "summary"}
     assert set(d["disclaimer"]) == {"text", "interpreters", "citation"}
     programme = d["programmes"][0]
     assert set(programme) == {"id", "name", "verdict", "verdict_label", "highest_tier", "highest_tier_name",
