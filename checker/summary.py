@@ -142,7 +142,23 @@ def _gain(rules: dict, programme, target, answers: dict) -> list[dict]:
     return sorted(gains, key=lambda g: g["project"])  # money paid to the person first
 
 
-def _money(d: dict) -> dict | None:
+def _split_options(rules: dict, money: dict) -> list[dict]:
+    """While the employer type is not answered (it is optional): the split for each type."""
+    out = []
+    for s in money["split"]:
+        if s["employer_percent"] is not None:
+            continue
+        total = sum(i["total"] or 0 for i in money["items"] if i["programme"] == s["programme"])
+        for f in rules["funding"]:
+            if s["programme"] in f["programmes"] and f["when"]:
+                employer = total * f["employer_percent"] // 100
+                out.append({"programme": s["programme"], "label": f["label"], "employer": employer,
+                            "fund": total - employer, "citation": f["citation"].to_dict(),
+                            "text": f"用人单位{yuan_text(employer)}，区人才专项资金{yuan_text(total - employer)}"})
+    return out
+
+
+def _money(rules: dict, d: dict) -> dict | None:
     money = d["money"]
     if not money:
         return None
@@ -180,14 +196,16 @@ def _money(d: dict) -> dict | None:
         "items": [{"benefit": i["benefit"], "name": i["name"], "total": i["total"], "project": i["kind"] in PROJECT_KINDS,
                    "text": yuan_text(i["total"])} for i in money["items"]],
         "totals_text": {k: yuan_text(v) for k, v in totals.items() if v is not None},
-        "yearly_text": [{"year": y["year"], "text": yuan_text(y["total"])} for y in money["yearly"]],
+        "yearly_text": [{"year": y["year"], "text": yuan_text(y["total"]),
+                         "amounts": {k: yuan_text(v) for k, v in y["amounts"].items()}} for y in money["yearly"]],
         "split_text": [_split_text(s) for s in money["split"]],
+        "split_options": _split_options(rules, money),
     }
 
 
 def _split_text(s: dict) -> str:
     if s["employer_percent"] is None:
-        return s["label"]
+        return "未填写用人单位类型：下面分别列出各类单位的资金分担"
     return (f"用人单位{s['employer_percent']}%（{yuan_text(s['employer'])}），"
             f"区人才专项资金{s['fund_percent']}%（{yuan_text(s['fund'])}）")
 
@@ -301,7 +319,7 @@ def build(result, d: dict) -> dict:
     elif next_tiers:
         step = _next_step(rules, next_tiers[0]["programme"], next_tiers[0]["tier"], result.situation)
 
-    money = _money(d)
+    money = _money(rules, d)
     obligations = _obligations(result, d)
     lines = [headline]
     lines += [x["text"] for x in programmes if x["applies"] and x["id"] != (main_line or {}).get("programme")]
