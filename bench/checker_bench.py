@@ -20,7 +20,7 @@ import tomllib
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 import checker  # noqa: E402
-from checker.cli import run_batch  # noqa: E402
+from checker.batch import run_batch  # noqa: E402
 from checker.questions import shown_ids  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 1)

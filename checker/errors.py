@@ -24,3 +24,18 @@ def json_error_text(exc: Exception) -> str:
     if isinstance(exc, TypeError):
         return "应为 JSON 文本"
     return "无法解析（例如数字过长）"
+
+
+ERRORS_SHOWN = 10  # a message lists the first errors, then how many more: huge input, short output
+ERROR_CHARS = 200  # one error's text at most (a message may quote a long bad value)
+
+
+def error_lines(errors: list[dict], shown: int = ERRORS_SHOWN) -> list[str]:
+    """"field: message" for the first `shown` errors, each cut to ERROR_CHARS, then the count of the rest."""
+    lines = []
+    for e in errors[:shown]:
+        line = f"{e['field']}: {e['message']}"
+        lines.append(line if len(line) <= ERROR_CHARS else line[:ERROR_CHARS - 1] + "…")
+    if len(errors) > shown:
+        lines.append(f"……另有 {len(errors) - shown} 处错误")
+    return lines

@@ -9,8 +9,9 @@ from functools import cache
 from checker.errors import ValidationError
 from checker.questions import by_id
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"  # also the profile schema's
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # also the profile schema's; \d would take full-width digits
 MAX_TEXT = 200  # also the profile schema's maxLength
+LATEST_YEAR = 9899  # a schedule runs a few years from start_date: its months must keep four-digit years
 _DATE = re.compile(DATE_PATTERN)
 
 
@@ -43,15 +44,17 @@ def _check(q: dict, value, errors: list):
         if not isinstance(value, list):
             errors.append({"field": field, "message": "应为取值列表（多选）"})
             return None
-        ok = True
+        ok, seen = True, set()  # linear in the length of the list, however long
         for i, item in enumerate(value):
             if not isinstance(item, str) or item not in allowed:
                 errors.append({"field": f"{field}[{i}]", "message": f"应为以下之一：{', '.join(allowed)}；收到 {item!r}"})
                 ok = False
-            elif item in value[:i]:
+            elif item in seen:
                 errors.append({"field": f"{field}[{i}]", "message": f"重复的取值：{item}"})
                 ok = False
-        return [v for v in allowed if v in value] if ok else None  # in choice order: deterministic
+            else:
+                seen.add(item)
+        return [v for v in allowed if v in seen] if ok else None  # in choice order: deterministic
     if kind == "bool":
         if not isinstance(value, bool):
             errors.append({"field": field, "message": f"应为 true 或 false，收到 {value!r}"})
@@ -100,6 +103,8 @@ def validate(profile, as_of: dt.date) -> dict:
     for key in (qid for qid, q in questions.items() if q["type"] == "date"):
         if key in clean and clean[key].year < 1900:
             errors.append({"field": key, "message": "日期早于 1900 年"})
+        elif key in clean and clean[key].year > LATEST_YEAR:
+            errors.append({"field": key, "message": f"日期晚于 {LATEST_YEAR} 年"})
     if "birth_date" in clean and clean["birth_date"] > as_of:
         errors.append({"field": "birth_date", "message": f"出生日期晚于评估日 {as_of.isoformat()}"})
     if "measure" not in clean and not any(e["field"] == "measure" for e in errors):

