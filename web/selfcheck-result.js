@@ -464,14 +464,28 @@ export function renderResult(area, result, { siteRoot, shareURL, policyVersion, 
   area.replaceChildren(...parts.flat(Infinity).filter(Boolean));
 }
 
+// The checker's messages are precise for the API and CLI; one that names a value or an id in
+// Latin letters is put in the form's words instead (a person never reads an id).
+const PLAIN_MESSAGE = {
+  choice: "请从选项中选择",
+  bool: "请选择“是”或“否”",
+  multi: "请从选项中勾选",
+  date: "请填写有效的日期（年-月-日）",
+  int: "请填写整数",
+  text: "请检查填写的文字",
+};
+
 export function renderErrors(area, errors, form) {
   form.querySelectorAll(".hc-q[data-invalid]").forEach((q) => q.removeAttribute("data-invalid"));
   const items = (errors || []).map((error) => {
-    const q = form.querySelector(`.hc-q[data-qid="${CSS.escape(error.field || "")}"]`);
+    const field = String(error.field || "").replace(/\[\d+\]$/, "");
+    const q = form.querySelector(`.hc-q[data-qid="${CSS.escape(field)}"]`);
     if (q) q.dataset.invalid = "1";
-    // Never an id in a message: a field not on the form is named by its message only.
     const label = q ? (q.querySelector("legend, label") || {}).textContent : "";
-    return el("li", { text: label ? `${label}：${error.message}` : error.message });
+    const message = /[A-Za-z]/.test(error.message || "")
+      ? PLAIN_MESSAGE[q ? q.dataset.type : ""] || "回答有误，请检查后重试"
+      : error.message;
+    return el("li", { text: label ? `${label}：${message}` : message });
   });
   area.replaceChildren(el("h2", { text: "请检查填写的内容" }), el("ul", { class: "hc-errors" }, items));
 }
