@@ -31,12 +31,12 @@ TARGET_TAPS = 8
 # Two graduates from the poster, with everything they could answer; only what the checker
 # needs is given.
 GRADUATES = {
-    "education": {"measure": "education", "university": "西南大学", "edu_degree": "master",
-                  "edu_full_time_degree": "master", "normal_major": True, "fresh_graduate": True,
+    "education": {"measure": "education", "edu_grad_level": "master", "edu_grad_full_time": True,
+                  "university": "西南大学", "normal_major": True, "fresh_graduate": True, "excellent_graduate": True,
                   "service_commitment": True, "birth_date": "2002-03-15", "school_type": "compulsory",
                   "start_date": "2026-09-01"},
-    "health": {"measure": "health", "birth_date": "2001-05-01", "university": "重庆医科大学", "degree": "master",
-               "full_time_degree": "master", "medical_school": True, "medical_degree": True,
+    "health": {"measure": "health", "birth_date": "2001-05-01", "full_time_degree": "master",
+               "med_degree_level": "master", "med_degree_full_time": True, "medical_school": "medical",
                "primary_care_shortage": False, "good_theory": True, "rich_clinical": True,
                "health_title": "none", "service_commitment": True, "institution_urban_quality": False,
                "start_date": "2026-09-01"},

@@ -1,18 +1,26 @@
 """The recruiters' batch (python -m checker batch): read an applicants' CSV, evaluate each row,
 write the report. The CLI (checker/cli.py) handles arguments and files; this module does the work.
 
-Batch CSV (UTF-8, header row): columns are question ids (see `questions`), plus an optional
+Batch CSV (header row; UTF-8 with or without BOM, or GB18030/GBK as Excel and WPS save it on
+Chinese Windows, see sniff_encoding): columns are question ids (see `questions`), plus an optional
 `applicant` column copied to the report. Empty cell = not answered; bool cells true/false
-(or 是/否); int cells digits; multi cells values separated by ";". The report has one row per
-valid applicant: line, applicant, measure, programme (the one with the best verdict), tier (its
-highest tier met or under review), tier_name, tier_verdict, verdict (the programme's: its
-highest tier's verdict, else the best of its tiers), verdict_label,
-missing (what the next tier on the applicant's path still needs, as actions; "；"-separated),
-next_tier (those actions → the tier and what it adds, as the 自测 page shows it; both from
-checker/summary.py), total_yuan, employer_yuan,
-fund_yuan. Bad rows are reported on stderr by line number; the rest are still processed and the
-exit code is 1. Files of PARALLEL_FROM_ROWS rows or more are split over --jobs processes
-(default: all cores); the report is the same, in input order.
+(or 是/否); int cells ASCII digits; multi cells values separated by ";". A .xlsx file (first
+sheet) is read the same way through openpyxl (checker/spreadsheet.py, the optional "xlsx" extra).
+
+The report (report_row) has one row per valid applicant: line (the record's first line),
+applicant, measure, programme (the one with the best verdict), tier (its highest tier met or
+under review), tier_name, tier_verdict, verdict (the programme's: its highest tier's verdict,
+else the best of its tiers), verdict_label, missing (what the next tier on the applicant's path still needs, as actions;
+"；"-separated), next_tier (those actions → the tier and what it adds, as the 自测 page shows
+it; both from checker/summary.py), total_yuan, employer_yuan, fund_yuan. It is UTF-8 with BOM (or .xlsx); a cell a spreadsheet would
+run as a formula gets a leading '. write_report writes it beside the target and moves it into
+place at the end.
+
+Header problems (unknown, empty or duplicated names) stop the run before any row. Bad rows
+(bad answers, cells over MAX_CELL, bytes of another encoding, CSV errors) are reported on stderr
+by line number; the rest are still processed and the exit code is 1. Files of
+PARALLEL_FROM_ROWS rows or more are split over --jobs processes (default: all cores); the report
+is the same, in input order. Rows stream through: memory does not grow with the file.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import os
 import re
 import tempfile
 from collections import deque
+from contextlib import ExitStack, closing, contextmanager
 from itertools import chain, islice
 from pathlib import Path
 
@@ -88,7 +97,7 @@ def report_row(result: Result) -> dict:
         "verdict_label": VERDICT_LABELS[best.verdict],
         "missing": "；".join(a["text"] for a in step["actions"]) if step else "",
         "next_tier": step["text"] if step else "",
-        "total_yuan": money.total if money else 0,
+        "total_yuan": (money.total if money.total is not None else "") if money else 0,
         "employer_yuan": "" if employer is None else employer,
         "fund_yuan": "" if fund is None else fund,
     }
@@ -150,9 +159,9 @@ def _columns(header: list[str]) -> tuple[list, int | None]:
     return columns, names.index(PASS_THROUGH) if PASS_THROUGH in names else None
 
 
-def _records(reader, header: list[str], columns: list, applicant_at: int | None):
-    """(line, applicant, profile, None) per row, or (line, None, None, error) for a row that cannot
-    be read; line is the record's FIRST line (a quoted cell may span several)."""
+def csv_rows(reader):
+    """(line, cells, None) per record of a csv.reader, or (line, None, error) for one it cannot
+    read; line is the record's FIRST line (a quoted cell may span several). Blank lines are skipped."""
     while True:
         line = reader.line_num + 1
         try:
@@ -160,18 +169,36 @@ def _records(reader, header: list[str], columns: list, applicant_at: int | None)
         except StopIteration:
             return
         except csv.Error:  # the rest of the record is skipped by the reader itself
-            yield line, None, None, "CSV 格式错误（例如引号不成对或单元格过大）"
+            yield line, None, "CSV 格式错误（例如引号不成对或单元格过大）"
             continue
-        if not cells:
-            continue  # a blank line
+        if cells:
+            yield line, cells, None
+
+
+@contextmanager
+def _big_csv_fields():
+    """Let the csv module read a long cell whole, so that it becomes its row's error (MAX_CELL)."""
+    limit = csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _records(rows, header: list[str], columns: list, applicant_at: int | None):
+    """(line, applicant, profile, None) per row, or (line, None, None, error) for a bad one."""
+    for line, cells, error in rows:
+        if error is not None:
+            yield line, None, None, error
+            continue
         if len(cells) > len(header):
             yield line, None, None, f"列数多于表头（表头 {len(header)} 列，本行 {len(cells)} 列）"
             continue
-        long = [header[i] or f"第 {i + 1} 列" for i, cell in enumerate(cells) if len(cell) > MAX_CELL]
-        if long:
+        if max(map(len, cells)) > MAX_CELL:
+            long = [header[i] or f"第 {i + 1} 列" for i, cell in enumerate(cells) if len(cell) > MAX_CELL]
             yield line, None, None, f"{'、'.join(long)}：内容过长（每格最多 {MAX_CELL} 个字符）"
             continue
-        if any(_UNDECODABLE.search(cell) for cell in cells):
+        if _UNDECODABLE.search("".join(cells)):
             yield line, None, None, "含有无法识别的字节（文件应为 UTF-8 或 GB18030 编码）"
             continue
         profile = {}
@@ -246,32 +273,33 @@ def neutralise(value):
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
+def run_rows(rows, write_row, errors_out, as_of: dt.date, jobs: int = 1) -> tuple[int, int]:
+    """Evaluate (line, cells, error) rows, the first being the header, into report rows passed to
+    write_row, streaming, in input order; bad rows go to errors_out by line. Return (rows
+    written, bad rows)."""
+    rows = iter(rows)
+    _, header, error = next(rows, (None, None, None))
+    if error is not None:
+        raise BatchError(f"表头有误：{error}")
+    if not header:
+        raise BatchError("文件为空或缺少表头")
+    columns, applicant_at = _columns(header)
+    write_row(REPORT_COLUMNS)
+    written = bad = 0
+    for line, row, error in _evaluated(_records(rows, header, columns, applicant_at), as_of, jobs):
+        if error is not None:
+            errors_out.write(f"第 {line} 行：{error}\n")
+            bad += 1
+        else:
+            write_row([neutralise(row[c]) for c in REPORT_COLUMNS])
+            written += 1
+    return written, bad
+
+
 def run_batch(rows_in, rows_out, errors_out, as_of: dt.date, jobs: int = 1) -> tuple[int, int]:
-    """Evaluate every row of a CSV text stream into a report CSV, streaming (rows in input order);
-    bad rows go to errors_out by line. Return (rows written, bad rows)."""
-    limit = csv.field_size_limit(_CSV_FIELD_LIMIT)
-    try:
-        reader = csv.reader(rows_in)
-        try:
-            header = next(reader, None)
-        except csv.Error:
-            raise BatchError("表头有误：CSV 格式错误") from None
-        if not header:
-            raise BatchError("CSV 为空或缺少表头")
-        columns, applicant_at = _columns(header)
-        writer = csv.writer(rows_out)
-        writer.writerow(REPORT_COLUMNS)
-        written = bad = 0
-        for line, row, error in _evaluated(_records(reader, header, columns, applicant_at), as_of, jobs):
-            if error is not None:
-                errors_out.write(f"第 {line} 行：{error}\n")
-                bad += 1
-            else:
-                writer.writerow([neutralise(row[c]) for c in REPORT_COLUMNS])
-                written += 1
-        return written, bad
-    finally:
-        csv.field_size_limit(limit)
+    """run_rows from a CSV text stream to a CSV text stream."""
+    with _big_csv_fields():
+        return run_rows(csv_rows(csv.reader(rows_in)), csv.writer(rows_out).writerow, errors_out, as_of, jobs)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -293,10 +321,15 @@ def _new_file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+def _is_xlsx(path: Path) -> bool:
+    return path.suffix.lower() == ".xlsx"
+
+
 def write_report(applicants: Path, output: Path, errors_out, as_of: dt.date, jobs: int = 1) -> tuple[int, int]:
     """Run the batch from a file into a report file, safely: the report is written to a temporary
     file beside the target and moved into place only when the run completes, so a fatal error
-    leaves an existing report as it was, and the input is never the output."""
+    leaves an existing report as it was, and the input is never the output. A .xlsx path is read
+    or written through openpyxl (the optional "xlsx" extra); anything else is CSV."""
     applicants, output = Path(applicants), Path(output)
     if _same_file(applicants, output):
         raise BatchError(f"报告路径 {output} 就是申请人文件本身，请另选报告路径")
@@ -304,12 +337,29 @@ def write_report(applicants: Path, output: Path, errors_out, as_of: dt.date, job
         raise BatchError(f"报告路径 {output} 是一个目录")
     if not output.parent.is_dir():
         raise BatchError(f"报告路径 {output} 所在的目录不存在")
-    with open_applicants(applicants) as rows_in:
-        fd, temp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    spreadsheet = None
+    if _is_xlsx(applicants) or _is_xlsx(output):
+        from checker import spreadsheet  # openpyxl: never loaded for CSV, nor in the browser
+    with ExitStack() as stack:
+        stack.enter_context(_big_csv_fields())
+        if _is_xlsx(applicants):
+            rows = stack.enter_context(closing(spreadsheet.read_rows(applicants)))
+        else:
+            rows = csv_rows(csv.reader(stack.enter_context(open_applicants(applicants))))
         try:
-            # UTF-8 with BOM: Excel and WPS read a CSV without one in the system's code page.
-            with open(fd, "w", encoding="utf-8-sig", newline="") as rows_out:
-                counts = run_batch(rows_in, rows_out, errors_out, as_of, jobs)
+            fd, temp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        except OSError as exc:
+            exc.filename = str(output)  # not the temporary name, which the user never chose
+            raise
+        try:
+            if _is_xlsx(output):
+                os.close(fd)
+                with spreadsheet.RowWriter(temp) as write_row:
+                    counts = run_rows(rows, write_row, errors_out, as_of, jobs)
+            else:
+                # UTF-8 with BOM: Excel and WPS read a CSV without one in the system's code page.
+                with open(fd, "w", encoding="utf-8-sig", newline="") as rows_out:
+                    counts = run_rows(rows, csv.writer(rows_out).writerow, errors_out, as_of, jobs)
             os.chmod(temp, _new_file_mode(output))
             os.replace(temp, output)
         except BaseException:

@@ -21,6 +21,7 @@ from checker.errors import ValidationError, error_lines, json_error_text
 from checker.profile import parse_date
 from checker.questions import questions
 from checker.schema import profile_schema
+from checker.summary import yuan_text
 
 AS_OF_HELP = "评估日 YYYY-MM-DD（默认：今天）"
 EXIT_CODES = """退出码：
@@ -101,7 +102,8 @@ def render_text(result: Result) -> str:
     d = result.to_dict()
     marks = {"met": "✓", "not_met": "✗", "review": "?", "unanswered": "…"}
     summary = d["summary"]
-    lines = [f"{d['measure_name']} · 自测结果（评估日 {d['as_of']}）", ""]
+    names = {p["id"]: p["name"] for p in d["programmes"]}
+    lines = [f"{d['measure_name']} · 自测结果（评估日 {d['as_of']}）", d["provenance"]["text"], ""]
     lines += [f"  {line}" for line in summary["lines"]]
     lines += ["", "—— 逐条判断 ——", ""]
     status = {p["id"]: p for p in summary["programmes"]}
@@ -124,24 +126,32 @@ def render_text(result: Result) -> str:
         for n in p["notes"]:
             lines.append(f"  说明：{n['text']}［{n['citation']['label']}］")
         lines.append("")
-    money, shown = d["money"], summary["money"]
+    money, shown = d["money"], summary["money"] or {}
     if money:
-        t, text = money["totals"], shown["totals_text"]
-        names = {p["id"]: p for p in d["programmes"]}
-        basis = "、".join(f"{names[b['programme']]['name']} {names[b['programme']]['highest_tier_name']}"
-                          f"（{VERDICT_LABELS[b['verdict']]}）" for b in money["basis"])
+        t = money["totals"]
+        basis = "、".join(f"{names[b['programme']]} {b['tier_name']}（{VERDICT_LABELS[b['verdict']]}）"
+                          for b in money["basis"]) or "无已符合的层次"
         lines.append(f"资金测算依据：{basis}")
-        parts = [f"按计划发放 {text['scheduled']}", f"按需申请 {text['on_application']}"]
-        if t["by_time_estimate"]:
-            parts.append(f"按实际在合工作时长估算 {text['by_time_estimate']}")
-        lines.append(f"资金测算：合计 {text['total']}（{'，'.join(parts)}）")
+        for w in money["withheld"]:
+            lines.append(f"  {names[w['programme']]} {w['tier_name']}：未承诺服务年限，待遇不计入（否则约 {yuan_text(w['total'])}）")
+        parts = [f"按计划发放 {yuan_text(t['scheduled'])}", f"按需申请 {yuan_text(t['on_application'])}"]
+        if t["by_time_monthly"]:
+            parts.append(f"按实际在合工作时长估算 {yuan_text(t['by_time_estimate'])}" if t["estimate"]
+                         else f"另每月 {yuan_text(t['by_time_monthly'])}，按实际在合工作时长据实发放")
+        total = "按实际在合工作时长据实发放" if t["total"] is None else yuan_text(t["total"])
+        lines.append(f"资金测算：合计 {total}（{'，'.join(parts)}）")
         if t["employer"] is not None:
-            lines.append(f"  用人单位承担 {text['employer']}，区人才专项资金承担 {text['fund']}")
-        for s, split_text in zip(money["split"], shown["split_text"]):
+            lines.append(f"  用人单位承担 {yuan_text(t['employer'])}，区人才专项资金承担 {yuan_text(t['fund'])}")
+        for s, split_text in zip(money["split"], shown.get("split_text", [])):
             lines.append(f"  {s['label']}" + (f"：{split_text}" if s["employer_percent"] is not None else ""))
-        for y, y_text in zip(money["yearly"], shown["yearly_text"]):
+        for y in money["yearly"]:
             period = f"（{y['from']} 至 {y['to']}）" if y["from"] else ""
-            lines.append(f"  第 {y['year']} 年{period}：{y_text['text']}")
+            lines.append(f"  第 {y['year']} 年{period}：{yuan_text(y['total'])}")
+        review = d["money_if_review"]
+        if review:
+            tiers = "、".join(f"{names[b['programme']]} {b['tier_name']}" for b in review["basis"])
+            adds = "" if review["adds"] is None else f"，比可确定部分多 {yuan_text(review['adds'])}"
+            lines.append(f"如评审认定为 {tiers}：合计 {yuan_text(review['totals']['total'])}{adds}")
         lines.append("")
     for n in d["notes"]:
         lines.append(f"注意：{n['text']}［{n['citation']['label']}］")
@@ -184,9 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--as-of", help=AS_OF_HELP)
     ev.set_defaults(run=_cmd_evaluate)
     batch = sub.add_parser("batch", help="批量评估申请人 CSV，输出报告 CSV", **common)
-    batch.add_argument("applicants", help="申请人 CSV（UTF-8 或 GB18030/GBK，表头为问题编号）")
+    batch.add_argument("applicants", help="申请人 CSV（UTF-8 或 GB18030/GBK，表头为问题编号）；"
+                                          "也可以是 .xlsx（需要 openpyxl）")
     batch.add_argument("-o", "--output", required=True,
-                       help="报告 CSV 的路径（UTF-8 带 BOM；写完后才替换已有文件，不能与申请人文件相同）")
+                       help="报告 CSV 的路径（UTF-8 带 BOM；以 .xlsx 结尾时写成 .xlsx）；"
+                            "写完后才替换已有文件，不能与申请人文件相同")
     batch.add_argument("--as-of", help=AS_OF_HELP)
     batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help=f"{PARALLEL_FROM_ROWS} 行及以上的文件使用的进程数（默认：全部 CPU 核）")

@@ -14,10 +14,10 @@ from typing import Callable
 from checker import money as money_mod
 from checker import summary as summary_mod
 from checker.errors import ValidationError
-from checker.policy import rules
+from checker.policy import provenance, rules
 from checker.profile import validate
 from checker.questions import by_id, choice_label, rank, shown_ids
-from checker.universities import FLAG_LABELS, lookup
+from checker.universities import FLAG_LABELS, LIST_NAMES, MOE_LIST, lookup
 
 MET, NOT_MET, REVIEW, UNANSWERED = "met", "not_met", "review", "unanswered"
 VERDICT_LABELS = {MET: "符合", NOT_MET: "不符合", REVIEW: "需评审", UNANSWERED: "待补充"}
@@ -99,10 +99,12 @@ class _Evaluator:
         value = self.answers.get(c["field"])
         if value is None:
             return self._unanswered(c)
-        ok = value in c["values"]
-        return Outcome(c, MET if ok else NOT_MET, lambda: (
+        verdict = MET if value in c["values"] else REVIEW if value in c.get("review_values", []) else NOT_MET
+        allowed = lambda: "、".join(choice_label(c["field"], v) for v in c["values"])
+        return Outcome(c, verdict, lambda: (
             f"所选情况：{choice_label(c['field'], value)}",
-            "适用于所选情况" if ok else "仅适用于：" + "、".join(choice_label(c["field"], v) for v in c["values"])))
+            {MET: "适用于所选情况", REVIEW: c.get("review_reason", "需评审"),
+             NOT_MET: "仅适用于：" + allowed()}[verdict]))
 
     def _op_true(self, c):
         value = self.answers.get(c["field"])
@@ -110,7 +112,7 @@ class _Evaluator:
             return self._unanswered(c)
         if c.get("declaration"):
             explain = lambda: (f"本人声明：{'符合' if value else '不符合'}",
-                               "本人声明符合，最终由评审认定" if value else "本人声明不符合该条件")
+                               f"本人声明符合，最终由{c.get('confirmed_by', '评审')}认定" if value else "本人声明不符合该条件")
         else:
             explain = lambda: (f"回答：{_yes_no(value)}",
                                "具备该条件" if value else "不具备该条件")
@@ -139,9 +141,10 @@ class _Evaluator:
             values = f"年龄 {age} 周岁，上限 {limit} 周岁{suffix}"
             if verdict == MET:
                 return values, f"未超过年龄上限（{limit} 周岁本身仍符合）"
+            over = f"，超出 {age - limit} 岁"
             if verdict == REVIEW:
-                return values, "超过年龄上限；条文为“原则上”，超龄能否认定由评审决定"
-            return values, "超过年龄上限"
+                return values + over, "超过年龄上限；条文为“原则上”，超龄能否认定由评审决定"
+            return values + over, "超过年龄上限"
         return Outcome(c, verdict, explain)
 
     def _op_at_least(self, c):
@@ -180,21 +183,28 @@ class _Evaluator:
         return Outcome(c, verdict, explain)
 
     def _op_count_at_least(self, c):
+        """At least n distinct items of this list (each answer counts once; a higher item of the
+        same kind from another list counts as declared in the data)."""
         selected = self.answers.get(c["field"])
         if selected is None:
             return self._unanswered(c)
-        review_values = c.get("review_values", [])
-        counted = [v for v in selected if v not in review_values]
-        claimed = 1 if any(v in review_values for v in selected) else 0
+        counted = [e for e in c["counts"] if e["value"] in selected]
+        claims = [e for e in c["equivalent"] if e["value"] in selected]
+        items = len({e["item"] for e in counted})
+        claimed = 1 if claims else 0  # 其他同等层次条件 is one item of the list
         n = c["n"]
-        verdict = MET if len(counted) >= n else REVIEW if len(counted) + claimed >= n else NOT_MET
+        verdict = MET if items >= n else REVIEW if items + claimed >= n else NOT_MET
 
         def explain():
+            def one(e):
+                via = f"，{e['why']}" if e.get("why") else ""
+                return f"{choice_label(c['field'], e['value'])}（计入{e['item'].label}{via}）"
+            parts = [one(e) for e in counted + claims]
             extra = "，另报“其他同等层次条件”" if claimed else ""
-            values = f"具备 {len(counted)} 项{extra}，需 {n} 项"
+            values = f"具备 {items} 项{extra}，需 {n} 项" + ("：" + "；".join(parts) if parts else "")
             reason = {MET: "达到所需项数",
                       REVIEW: "计入“其他同等层次条件”才达到所需项数，由专家评审认定",
-                      NOT_MET: f"尚差 {n - len(counted) - claimed} 项"}[verdict]
+                      NOT_MET: f"尚差 {n - items - claimed} 项"}[verdict]
             return values, reason
         return Outcome(c, verdict, explain)
 
@@ -204,36 +214,25 @@ class _Evaluator:
             return self._unanswered(c)
         found = lookup(name)
         wanted = "或".join(FLAG_LABELS[f] for f in c["flags"])
+        not_on = "不在" + "、".join(LIST_NAMES[f] for f in c["flags"]) + "上"
         if found.status == "ambiguous":
-            return Outcome(c, UNANSWERED, lambda: (f"毕业院校：{name}", f"校名不唯一，请填写全称（{found.note}）"))
+            return Outcome(c, UNANSWERED, lambda: (f"毕业院校：{name}", f"校名不唯一，请填写毕业证上的全称（{found.note}）"))
         if found.status == "unknown":
             return Outcome(c, REVIEW, lambda: (
-                f"毕业院校：{name}（未在内置名单中找到）",
-                f"请核对是否为毕业证上的全称；是否属于{wanted}院校由审核认定"))
+                f"毕业院校：{name}（未在{MOE_LIST}及内置名单中找到）",
+                f"请核对填写的是否为毕业证上的学校全称；是否属于{wanted}院校由审核认定"))
         ok = any(f in found.flags for f in c["flags"])
         tags = "、".join(FLAG_LABELS[f] for f in FLAG_LABELS if f in found.flags) or "不属于所列类别"
         if found.status == "branch":
             verdict = REVIEW if ok else NOT_MET
             return Outcome(c, verdict, lambda: (
                 f"毕业院校：{name}，为{found.name}的校区（{tags}）",
-                f"校区不单独列入名单（{found.note}）；是否按本部认定由审核决定" if ok else f"不属于{wanted}院校"))
-        shown = name if found.name == name else f"{name}（现为{found.name}）"
+                f"校区不单独列入名单（{found.note}）；是否按本部认定由审核决定" if ok else not_on))
+        shown = name if found.name == name else f"{name}，即{found.name}"
+        if found.status == "listed":
+            return Outcome(c, NOT_MET, lambda: (f"毕业院校：{shown}（{found.listed_on}所列院校）", not_on))
         return Outcome(c, MET if ok else NOT_MET, lambda: (
-            f"毕业院校：{shown}（{tags}）", f"属于{wanted}院校" if ok else f"不属于{wanted}院校"))
-
-    def _op_medical_school(self, c):
-        value = self.answers.get(c["field"])
-        school = self.answers.get(c.get("hint_field", ""))
-        hint = ""
-        if school is not None:
-            found = lookup(school)
-            if found.status in ("found", "branch"):
-                listed = "is_medical" in found.flags
-                hint = f"（内置名单提示：{found.name}{'列为' if listed else '未列为'}医学类院校，仅供参考）"
-        if value is None:
-            return Outcome(c, UNANSWERED, lambda: (f"尚未回答{hint}", f"请回答：{by_id()[c['field']]['label']}"))
-        return Outcome(c, MET if value else NOT_MET, lambda: (
-            f"本人回答：{_yes_no(value)}{hint}", "以毕业院校的办学类别为准，由审核认定"))
+            f"毕业院校：{shown}（{tags}）", f"属于{wanted}院校" if ok else not_on))
 
     def _op_review(self, c):
         return Outcome(c, REVIEW, lambda: ("", c["reason"]))
@@ -323,12 +322,31 @@ class TierResult:
 
 @dataclass
 class ProgrammeResult:
+    """A programme's tiers; `firm` is the highest tier met, `possible` a higher one under review.
+
+    `highest` (possible, else firm) names the programme and its verdict; the money is shown for
+    both: what the person can count on (firm) and what a favourable review would add (possible).
+    """
+
     programme: dict
     tiers: list[TierResult]
     verdict: str
-    highest: TierResult | None
-    benefits: list[dict] = field(default_factory=list)
+    firm: TierResult | None
+    possible: TierResult | None
+    money_conditions: list[Outcome]
+    benefits: list = field(default_factory=list)
+    firm_benefits: list = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)
+
+    @property
+    def highest(self) -> TierResult | None:
+        return self.possible or self.firm
+
+    @property
+    def money_verdict(self) -> str:
+        """Whether the programme's money condition holds (edu art.8 / health art.9: the 5-year
+        commitment); met when the programme has none."""
+        return combine_all(o.verdict for o in self.money_conditions)
 
     @property
     def deciding(self) -> TierResult:
@@ -339,16 +357,23 @@ class ProgrammeResult:
     def to_dict(self) -> dict:
         tiers = [t.to_dict() for t in self.tiers]
         deciding = tiers[self.tiers.index(self.deciding)]
+        tier_id = lambda t: t.tier["id"] if t else None
+        tier_name = lambda t: t.tier["name"] if t else None
         return {
             "id": self.programme["id"],
             "name": self.programme["name"],
             "verdict": self.verdict,
             "verdict_label": VERDICT_LABELS[self.verdict],
-            "highest_tier": self.highest.tier["id"] if self.highest else None,
-            "highest_tier_name": self.highest.tier["name"] if self.highest else None,
+            "highest_tier": tier_id(self.highest),
+            "highest_tier_name": tier_name(self.highest),
+            "firm_tier": tier_id(self.firm),
+            "firm_tier_name": tier_name(self.firm),
+            "possible_tier": tier_id(self.possible),
+            "possible_tier_name": tier_name(self.possible),
             "citation": self.programme["citation"].to_dict(),
             "tiers": tiers,
             "findings": deciding["findings"],
+            "money_conditions": [o.finding() for o in self.money_conditions],
             "benefits": [money_mod.benefit_dict(b) for b in self.benefits],
             "notes": [{"text": n["text"], "citation": n["citation"].to_dict()} for n in self.notes],
         }
@@ -363,6 +388,7 @@ class Result:
     situation: str | None
     programmes: list[ProgrammeResult]
     money: money_mod.Money | None
+    money_if_review: money_mod.Money | None
     notes: list[dict]
     _rules: dict = field(repr=False)
 
@@ -379,11 +405,18 @@ class Result:
     def _base_dict(self) -> dict:
         disclaimer = self._rules["disclaimer"]
         citation = disclaimer["citation"]
+        money = self.money.to_dict() if self.money else None
+        if_review = self.money_if_review.to_dict() if self.money_if_review else None
+        if if_review is not None:
+            firm_total = money["totals"]["total"] if money else 0
+            known = if_review["totals"]["total"] is not None and firm_total is not None
+            if_review["adds"] = if_review["totals"]["total"] - firm_total if known else None
         return {
             "measure": self.measure,
             "measure_name": self._rules["name"],
             "as_of": self.as_of.isoformat(),
             "situation": self.situation,
+            "provenance": provenance(self.measure, self.as_of),
             "disclaimer": {
                 "text": ("本结果是根据您的回答所作的自我测评，仅供参考，不是官方认定。能否认定为相应层次、"
                          "享受相应待遇，以用人单位申报、主管部门审核和专家评审的结果为准。"
@@ -392,7 +425,8 @@ class Result:
                 "citation": citation.to_dict(),
             },
             "programmes": [p.to_dict() for p in self.programmes],
-            "money": self.money.to_dict() if self.money else None,
+            "money": money,
+            "money_if_review": if_review,
             "notes": [{"id": n["id"], "text": n["text"], "citation": n["citation"].to_dict()} for n in self.notes],
         }
 
@@ -417,6 +451,7 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
     clean = validate(profile, as_of)
     answers = visible_answers(clean)
     measure_rules = rules(clean["measure"])
+    measure = measure_rules["measure"]
     ev = _Evaluator(measure_rules, answers, as_of)
     programmes = []
     for p in measure_rules["programmes"]:
@@ -424,18 +459,64 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
         for entry in p["tiers"]:
             tier = measure_rules["tiers"][entry["tier"]]
             tiers.append(TierResult(tier, entry["also"] + tier["criteria"], ev))
-        highest = next((t for t in tiers if t.verdict in GRANTING), None)
-        # The programme says exactly what its highest granting tier says (whose money it shows):
-        # an A under review with a C met reads 需评审, never a firmer 符合 than the A it names.
+        firm = next((t for t in tiers if t.verdict == MET), None)
+        above = tiers[:tiers.index(firm)] if firm else tiers
+        possible = next((t for t in above if t.verdict == REVIEW), None)
+        highest = possible or firm
+        # The programme says exactly what its highest granting tier says: an A under review
+        # with a C met reads 需评审, never a firmer 符合 than the A it names (the money shows both).
         verdict = highest.verdict if highest else combine_any(t.verdict for t in tiers)
-        benefits = money_mod.benefits_for(measure_rules, p["id"], highest.tier["id"], answers) if highest else []
-        notes = _notes(measure_rules["measure"], "programme", p["id"])
-        programmes.append(ProgrammeResult(p, tiers, verdict, highest, benefits, notes))
+        conditions = [ev.outcome(cid) for cid in p.get("money_requires", [])]
+        benefits_of = lambda t: money_mod.benefits_for(measure_rules, p["id"], t.tier["id"], answers) if t else []
+        notes = _notes(measure, "programme", p["id"])
+        programmes.append(ProgrammeResult(p, tiers, verdict, firm, possible, conditions,
+                                          benefits_of(highest), benefits_of(firm), notes))
     granting = [p for p in programmes if p.highest is not None]
-    money = money_mod.compute(measure_rules, granting, answers)
+    money = money_mod.compute(measure_rules, [(p, p.firm, p.firm_benefits) for p in granting if p.firm], answers,
+                              any_money=any(money_mod.has_money(p.benefits) for p in granting))
+    money_if_review = None
+    if any(p.possible and money_mod.has_money(p.benefits) for p in granting):
+        money_if_review = money_mod.compute(measure_rules, [(p, p.highest, p.benefits) for p in granting], answers)
     notes = []
     for p in granting:
-        if p.benefits:
-            notes += [n for n in _notes(measure_rules["measure"], "money", p.programme["id"]) if n not in notes]
+        if not p.benefits:
+            continue
+        scopes = ["money"] + (["withheld"] if p.money_verdict == NOT_MET and money_mod.has_money(p.benefits) else [])
+        for scope in scopes:
+            for n in _notes(measure, scope, p.programme["id"]):
+                if n not in notes and (not n.get("tiers") or p.highest.tier["id"] in n["tiers"]):
+                    notes.append(n)
+    for p in granting:
+        for n in _notes(measure, "tier", p.programme["id"]):
+            if p.highest.tier["id"] in n["tiers"] and all(answers.get(w["field"]) in w["in"] for w in n["when"]):
+                notes.append(n)
     notes.sort(key=measure_rules["notes"].index)  # data order, whichever programme brought them
-    return Result(clean["measure"], as_of, answers.get("situation"), programmes, money, notes, measure_rules)
+    notes += _retirement_notes(measure_rules, granting, answers, as_of)
+    return Result(clean["measure"], as_of, answers.get("situation"), programmes, money, money_if_review, notes,
+                  measure_rules)
+
+
+def _retirement_notes(measure_rules: dict, granting: list, answers: dict, as_of: dt.date) -> list[dict]:
+    """Edu art.19 / health art.20 (二): benefits end on retirement. Said when the longest schedule
+    of the money (from the start date, else the assessment date) runs past the day the person
+    reaches the note's retirement age (a reading of "usual retirement age", see checker/README.md)."""
+    birth = answers.get("birth_date")
+    if birth is None:
+        return []
+    out = []
+    for n in measure_rules["notes"]:
+        if n["scope"] != "retirement":
+            continue
+        years = max((money_mod.schedule_years(b) for p in granting if p.programme["id"] in n["programmes"]
+                     for b in p.benefits if p.money_verdict != NOT_MET), default=0)
+        if not years:
+            continue
+        start = answers.get("start_date") or as_of
+        end = money_mod.add_years(start, years)
+        retires = money_mod.add_years(birth, n["retirement_age"])
+        if retires >= end:
+            continue
+        detail = (f"按您的出生日期，您将于 {retires.isoformat()[:7]} 年满{n['retirement_age']}周岁（通常退休年龄），"
+                  f"早于待遇发放期（{years}年，至 {end.isoformat()[:7]}）结束。")
+        out.append({**n, "text": detail + n["text"]})
+    return out

@@ -1,4 +1,4 @@
-"""The one error type of the checker: invalid input, listing every bad field."""
+"""The errors of the checker: invalid input (listing every bad field), and broken rule data."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ class ValidationError(ValueError):
     def __init__(self, errors: list[dict]) -> None:
         self.errors = [{"field": str(e["field"]), "message": str(e["message"])} for e in errors]
         super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in self.errors))
+
+
+class RuleDataError(Exception):
+    """The package's own rule data is inconsistent (a typo in rules/*.toml): a bug, not bad input."""
 
 
 def json_error_text(exc: Exception) -> str:

@@ -55,7 +55,7 @@ class Benefit:
         if self.kind == "monthly":
             return f"每月{self.amount}元，连续{e['years']}年（共{yuan(self.total)}），{cond}"
         if self.kind == "monthly_by_time":
-            estimate = f"；按在合工作 {self.months} 个月估算共{yuan(self.total)}" if self.months is not None else ""
+            estimate = f"；估算：按在合工作 {self.months} 个月计共{yuan(self.total)}" if self.months is not None else ""
             return f"每月{self.amount}元，{cond}{estimate}"
         if self.kind == "one_off":
             return f"一次性{yuan(self.amount)}；{cond}"
@@ -63,11 +63,21 @@ class Benefit:
 
 
 def benefits_for(measure_rules: dict, programme: str, tier: str, answers: dict) -> list[Benefit]:
-    """The benefits of one programme at one tier, in data order (in_kind ones carry no amount)."""
+    """The benefits of one programme at one tier, in data order (in_kind ones carry no amount).
+
+    A programme with `benefits_of` pays another programme's listed benefits at the tier its entry
+    names as `pays_as` (提升奖励: the introduction's, without 安家补助); nothing without pays_as."""
     out = []
     months = answers.get("flexible_months")
+    entry = next(p for p in measure_rules["programmes"] if p["id"] == programme)
+    source, only = programme, None
+    if "benefits_of" in entry:
+        source, only = entry["benefits_of"]["programme"], entry["benefits_of"]["benefits"]
+        tier = next(t for t in entry["tiers"] if t["tier"] == tier).get("pays_as")
+        if tier is None:
+            return []
     for b in measure_rules["benefits"]:
-        if b["programme"] != programme:
+        if b["programme"] != source or (only is not None and b["id"] not in only):
             continue
         if b["kind"] == "in_kind":
             if tier in b["tiers"]:
@@ -110,36 +120,69 @@ def _month(start: dt.date | None, offset: int) -> str | None:
     return f"{index // MONTHS_PER_YEAR:04d}-{index % MONTHS_PER_YEAR + 1:02d}"
 
 
+def has_money(benefits: list[Benefit]) -> bool:
+    return any(b.kind != "in_kind" for b in benefits)
+
+
+def schedule_years(b: Benefit) -> int:
+    """How many years a benefit runs (0: one-off, by time or in kind)."""
+    if b.kind == "instalments":
+        return b.entry["parts"]
+    if b.kind in ("monthly", "on_application"):
+        return b.entry["years"]
+    return 0
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _sum(amounts) -> int | None:
+    """A sum that is unknown (None) when one of its parts is."""
+    amounts = list(amounts)
+    return None if any(a is None for a in amounts) else sum(amounts)
+
+
 @dataclass
 class Money:
-    basis: list  # [(ProgrammeResult, [Benefit])]
+    """One scenario of the money: each programme at one tier. `basis` holds the programmes whose
+    money is counted; `withheld` those whose money condition does not hold (edu art.8 / health
+    art.9: no 5-year commitment), shown with what they would come to, counted as 0."""
+
+    basis: list  # [(ProgrammeResult, TierResult, [Benefit])]
+    withheld: list  # [(ProgrammeResult, TierResult, [Benefit])]
     splits: dict  # programme id → funding entry or None
     start: dt.date | None
 
     def items(self):
-        for p, benefits in self.basis:
+        for p, _, benefits in self.basis:
             for b in benefits:
                 if b.kind != "in_kind":
                     yield p, b
 
     @property
-    def total(self) -> int:
-        return sum(b.total or 0 for _, b in self.items())
+    def total(self) -> int | None:
+        return _sum(b.total for _, b in self.items())
 
-    def programme_shares(self) -> list[tuple[str, dict | None, int, int | None]]:
-        """Per programme of the basis: (id, funding entry or None, total 元, employer's 元 or None)."""
+    def programme_shares(self) -> list[tuple[str, dict | None, int | None, int | None]]:
+        """Per programme of the basis: (id, funding entry or None, total 元 or None while a by-time
+        amount has no months, employer's 元 or None)."""
         out = []
-        for p, benefits in self.basis:
+        for p, _, benefits in self.basis:
             pid = p.programme["id"]
             rule = self.splits[pid]
-            total = sum(b.total or 0 for b in benefits if b.kind != "in_kind")
-            out.append((pid, rule, total, None if rule is None else total * rule["employer_percent"] // 100))
+            total = _sum(b.total for b in benefits if b.kind != "in_kind")
+            share = None if rule is None or total is None else total * rule["employer_percent"] // 100
+            out.append((pid, rule, total, share))
         return out
 
     def shares(self) -> tuple[int | None, int | None]:
         """(employer, fund) in 元 over all programmes; (None, None) while a split is not answered."""
         rows = self.programme_shares()
-        if any(rule is None for _, rule, _, _ in rows):
+        if any(share is None for _, _, _, share in rows):
             return None, None
         employer = sum(share for _, _, _, share in rows)
         return employer, sum(total for _, _, total, _ in rows) - employer
@@ -158,7 +201,7 @@ class Money:
                     monthly[i] = monthly.get(i, 0) + b.amount
         employer, fund = self.shares()
         scheduled = sum(sum(amounts.values()) for amounts in yearly.values())  # the schedule built above
-        total = self.total
+        by_time = [b for _, b in self.items() if b.kind == "monthly_by_time"]
         splits = []
         for pid, rule, p_total, share in self.programme_shares():
             if rule is None:
@@ -168,17 +211,23 @@ class Money:
                 continue
             splits.append({"programme": pid, "label": rule["label"],
                            "employer_percent": rule["employer_percent"], "fund_percent": rule["fund_percent"],
-                           "employer": share, "fund": p_total - share,
+                           "employer": share, "fund": None if share is None else p_total - share,
                            "verdict": "review" if rule.get("principle") else "met",
                            "citation": rule["citation"].to_dict()})
+        tier = lambda t: {"tier": t.tier["id"], "tier_name": t.tier["name"], "verdict": t.verdict}
         return {
-            "basis": [{"programme": p.programme["id"], "tier": p.highest.tier["id"], "verdict": p.highest.verdict}
-                      for p, _ in self.basis],
+            "basis": [{"programme": p.programme["id"], **tier(t)} for p, t, _ in self.basis],
+            "withheld": [{"programme": p.programme["id"], **tier(t),
+                          "criteria": [o.criterion["id"] for o in p.money_conditions if o.verdict == "not_met"],
+                          "total": _sum(b.total for b in benefits if b.kind != "in_kind")}
+                         for p, t, benefits in self.withheld],
             "start_date": self.start.isoformat() if self.start else None,
             "items": items,
-            "totals": {"total": total, "scheduled": scheduled,
+            "totals": {"total": self.total, "scheduled": scheduled,
                        "on_application": sum(b.total for _, b in self.items() if b.kind == "on_application"),
-                       "by_time_estimate": sum(b.total or 0 for _, b in self.items() if b.kind == "monthly_by_time"),
+                       "by_time_estimate": _sum(b.total for b in by_time),
+                       "by_time_monthly": sum(b.amount for b in by_time),
+                       "estimate": any(b.total is not None for b in by_time),
                        "employer": employer, "fund": fund},
             "yearly": [{"year": year, "from": _month(self.start, (year - 1) * MONTHS_PER_YEAR + 1),
                         "to": _month(self.start, year * MONTHS_PER_YEAR),
@@ -189,11 +238,14 @@ class Money:
         }
 
 
-def compute(measure_rules: dict, granting: list, answers: dict) -> Money | None:
-    """Money of the programmes that are met or under review, at their highest tier (the benefits
-    each ProgrammeResult already holds)."""
-    basis = [(p, p.benefits) for p in granting if any(b.kind != "in_kind" for b in p.benefits)]
-    if not basis:
+def compute(measure_rules: dict, scenario: list, answers: dict, any_money: bool = True) -> Money | None:
+    """Money of one scenario [(ProgrammeResult, TierResult, [Benefit])]: the programmes with money,
+    withheld where the programme's money condition is not met. None when nothing has money
+    (unless `any_money`: another scenario has some, so this one reads 0 rather than nothing)."""
+    with_money = [entry for entry in scenario if has_money(entry[2])]
+    if not with_money and not any_money:
         return None
-    splits = {p.programme["id"]: funding_rule(measure_rules, p.programme["id"], answers) for p, _ in basis}
-    return Money(basis, splits, answers.get("start_date"))
+    basis = [e for e in with_money if e[0].money_verdict != "not_met"]
+    withheld = [e for e in with_money if e[0].money_verdict == "not_met"]
+    splits = {p.programme["id"]: funding_rule(measure_rules, p.programme["id"], answers) for p, _, _ in basis}
+    return Money(basis, withheld, splits, answers.get("start_date"))

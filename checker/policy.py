@@ -8,12 +8,16 @@
          "measure", "name", "disclaimer": {"interpreters", "citation"},
          "criteria": {id: {"id", "label", "op", "citation", op parameters..., "of": [ids] for all/any}},
          "tiers": {id: {"id", "name", "criteria": [ids]}},
-         "programmes": [{"id", "name", "citation", "tiers": [{"tier", "also": [criterion ids]}]}],
+         "programmes": [{"id", "name", "citation", "tiers": [{"tier", "also": [criterion ids]}],
+                         "money_requires": [criterion ids] (conditions of the money, not the tiers),
+                         "benefits_of": {"programme", "benefits"} (pays another programme's benefits at
+                         each tier entry's "pays_as" tier: 提升奖励)}],
          "benefits": [{"id", "programme", "name", "kind", "citation", "condition", "obligation"?,
                        "amounts": {tier: 元} (per month for monthly kinds), "parts"/"years"/"tiers"}],
          "funding": [{"programmes", "label", "when": [conditions], "employer_percent",
                       "fund_percent", "principle", "citation"}],
-         "notes": [{"id", "scope": "money"|"programme", "programmes", "text", "citation",
+         "notes": [{"id", "scope": "money"|"programme"|"withheld"|"retirement", "programmes", "text", "citation",
+                    "retirement_age" (retirement notes), "when" (tier notes: [{field, in}]),
                     "procedure" (title, for a note that describes a procedure), "tiers" (who goes
                     through it), "situations" (on which paths, when not all), "obligation" (the
                     short phrase of the result's obligations line)}],
@@ -30,10 +34,16 @@ from functools import cache
 
 from checker import _data
 from checker.citation import MEASURES, Citation
+from checker.errors import RuleDataError
 from checker.questions import by_id, questions
 
 OPS = {"in", "true", "claim", "age_at_most", "at_least", "rank_at_least", "any_in", "count_at_least",
-       "university", "medical_school", "review", "all", "any"}
+       "university", "review", "all", "any"}
+# money: shown where the programme grants money; programme: shown in the programme; withheld:
+# shown where the programme's money is withheld (its money_requires not met); retirement: shown
+# when the schedule of the money runs past the note's retirement_age; tier: shown when the
+# programme grants one of the note's `tiers` and every condition of `when` ({field, in}) holds.
+NOTE_SCOPES = {"money", "programme", "withheld", "retirement", "tier"}
 BENEFIT_KINDS = {"instalments", "on_application", "monthly", "monthly_by_time", "one_off", "in_kind"}
 
 
@@ -43,37 +53,87 @@ def _cite(measure: str, entry: dict) -> dict:
     return entry
 
 
+def _criterion(measure: str, cid: str, c: dict) -> dict:
+    """A criterion with its citations resolved, those of its counted answers too (count_at_least:
+    `item` = the place of this list an answer satisfies, `from` = where the answer comes from)."""
+    out = {"id": cid, **_cite(measure, c)}
+    for key in ("counts", "equivalent"):
+        if key in out:
+            out[key] = [{**e, "item": Citation.parse(measure, e["item"]),
+                         "from": Citation.parse(measure, e["from"]) if "from" in e else None} for e in out[key]]
+    return out
+
+
+def _require(ok: bool, measure: str, where: str, what: str) -> None:
+    if not ok:
+        raise RuleDataError(f"rules/{measure}.toml, {where}: {what}")
+
+
 def _check(measure: str, rules: dict) -> None:
     """Fail loudly on a typo in the data: unknown op, field, choice value or reference."""
     questions_by_id = by_id()
-    for cid, c in rules["criteria"].items():
-        assert c["op"] in OPS, (measure, cid, c["op"])
+    criteria = rules["criteria"]
+    for cid, c in criteria.items():
+        where = f"criteria.{cid}"
+        _require(c["op"] in OPS, measure, where, f"unknown op {c['op']!r}")
         if c["op"] in ("all", "any"):
-            assert all(child in rules["criteria"] for child in c["of"]), (measure, cid)
+            for child in c["of"]:
+                _require(child in criteria, measure, where, f"unknown criterion {child!r}")
             continue
         if c["op"] == "review":
             continue
+        _require(c.get("field") in questions_by_id, measure, where, f"unknown question {c.get('field')!r}")
         q = questions_by_id[c["field"]]
         allowed = {ch["value"] for ch in q.get("choices", [])}
         for key in ("values", "review_values"):
-            assert set(c.get(key, [])) <= allowed, (measure, cid, key)
+            _require(set(c.get(key, [])) <= allowed, measure, where, f"{key} not among the choices of {q['id']}")
         if c["op"] == "rank_at_least":
-            assert c["min"] in allowed, (measure, cid)
+            _require(c["min"] in allowed, measure, where, f"min {c['min']!r} not a choice of {q['id']}")
+        if c["op"] == "count_at_least":
+            values = [e["value"] for e in c["counts"] + c["equivalent"]]
+            _require(set(values) <= allowed, measure, where, f"counts or equivalent not among the choices of {q['id']}")
+            _require(len(values) == len(set(values)), measure, where, "an answer counted twice in one list")
+            for e in c["counts"] + c["equivalent"]:
+                _require(e["item"].article == c["citation"].article and e["item"].path[:-1] == c["citation"].path,
+                         measure, where, f"{e['value']}: item {e['item'].label} is not an item of {c['citation'].label}")
+                _require((e["from"] is None) == ("why" not in e), measure, where, f"{e['value']}: from and why go together")
     for tid, t in rules["tiers"].items():
-        assert all(x in rules["criteria"] for x in t["criteria"]), (measure, tid)
+        for x in t["criteria"]:
+            _require(x in criteria, measure, f"tiers.{tid}", f"unknown criterion {x!r}")
     programme_ids = {p["id"] for p in rules["programmes"]}
     for p in rules["programmes"]:
         for entry in p["tiers"]:
-            assert entry["tier"] in rules["tiers"], (measure, p["id"])
-            assert all(x in rules["criteria"] for x in entry["also"]), (measure, p["id"])
+            _require(entry["tier"] in rules["tiers"], measure, f"programme {p['id']}", f"unknown tier {entry['tier']!r}")
+            for x in entry["also"]:
+                _require(x in criteria, measure, f"programme {p['id']}", f"unknown criterion {x!r}")
+        for x in p.get("money_requires", []):
+            _require(x in criteria, measure, f"programme {p['id']}.money_requires", f"unknown criterion {x!r}")
+        if "benefits_of" in p:
+            source = p["benefits_of"]
+            known = {b["id"]: b for b in rules["benefits"] if b["programme"] == source["programme"]}
+            for bid in source["benefits"]:
+                _require(bid in known, measure, f"programme {p['id']}.benefits_of", f"unknown benefit {bid!r}")
+                for entry in p["tiers"]:
+                    if "pays_as" in entry:
+                        _require(entry["pays_as"] in known[bid].get("amounts", {}), measure,
+                                 f"programme {p['id']}", f"{bid} has no amount for {entry['pays_as']!r}")
     for b in rules["benefits"]:
-        assert b["kind"] in BENEFIT_KINDS and b["programme"] in programme_ids, (measure, b["id"])
+        _require(b["kind"] in BENEFIT_KINDS, measure, f"benefit {b['id']}", f"unknown kind {b['kind']!r}")
+        _require(b["programme"] in programme_ids, measure, f"benefit {b['id']}", f"unknown programme {b['programme']!r}")
     for f in rules["funding"]:
-        assert set(f["programmes"]) <= programme_ids and f["employer_percent"] + f["fund_percent"] == 100
+        _require(set(f["programmes"]) <= programme_ids, measure, f"funding {f['label']}", "unknown programme")
+        _require(f["employer_percent"] + f["fund_percent"] == 100, measure, f"funding {f['label']}", "shares do not add up to 100")
     tiers_of = {p["id"]: {e["tier"] for e in p["tiers"]} for p in rules["programmes"]}
     for n in rules["notes"]:
-        assert set(n["programmes"]) <= programme_ids and n["scope"] in ("money", "programme"), n["id"]
-        assert set(n.get("tiers", ())) <= set().union(*(tiers_of[p] for p in n["programmes"])), n["id"]
+        where = f"notes {n['id']}"
+        _require(set(n["programmes"]) <= programme_ids, measure, where, "unknown programme")
+        _require(n["scope"] in NOTE_SCOPES, measure, where, f"unknown scope {n['scope']!r}")
+        _require(set(n.get("tiers", ())) <= set().union(*(tiers_of[p] for p in n["programmes"])), measure, where,
+                 "a tier its programmes do not have")
+        _require((n["scope"] == "retirement") == ("retirement_age" in n), measure, where,
+                 "retirement notes, and only they, carry retirement_age")
+        for cond in n.get("when", []):
+            _require(cond["field"] in questions_by_id, measure, where, f"unknown question {cond['field']!r}")
 
 
 @cache
@@ -86,7 +146,7 @@ def rules(measure: str) -> dict:
         "measure": measure,
         "name": MEASURES[measure],
         "disclaimer": _cite(measure, raw["disclaimer"]),
-        "criteria": {cid: {"id": cid, **_cite(measure, c)} for cid, c in raw["criteria"].items()},
+        "criteria": {cid: _criterion(measure, cid, c) for cid, c in raw["criteria"].items()},
         "tiers": {tid: {"id": tid, **t} for tid, t in raw["tiers"].items()},
         "programmes": [_cite(measure, p) for p in raw["programmes"]],
         "benefits": [_cite(measure, b) for b in raw["benefits"]],
@@ -96,6 +156,28 @@ def rules(measure: str) -> dict:
     }
     _check(measure, compiled)
     return compiled
+
+
+@cache
+def version() -> dict:
+    """When the rule data last changed (rules/version.toml, kept by hand) and its checksum
+    (computed; a test checks the two agree, so a data change must update the date)."""
+    recorded = _data.toml(_data.VERSION_FILE)
+    return {"changed": recorded["changed"], "checksum": _data.checksum(), "recorded_checksum": recorded["checksum"]}
+
+
+def provenance(measure: str, as_of) -> dict:
+    """What a result was computed from, in words a reader understands (the measure's title with
+    （试行）, the rule data's date and checksum, the assessment date)."""
+    v = version()
+    return {
+        "measure_name": MEASURES[measure],
+        "rules_changed": v["changed"],
+        "rules_checksum": v["checksum"],
+        "as_of": as_of.isoformat(),
+        "text": (f"依据《{MEASURES[measure]}》；规则数据更新于 {v['changed']}（校验码 {v['checksum']}）；"
+                 f"评估日期 {as_of.isoformat()}"),
+    }
 
 
 def _jsonable(value):
@@ -125,10 +207,17 @@ def question_use() -> dict[str, list[str]]:
                 for cid in entry["also"] + r["tiers"][entry["tier"]]["criteria"]:
                     for field in _criterion_fields(r, cid):
                         use.setdefault(field, set()).add(f"{measure}/{p['id']}/{entry['tier']}")
+            for cid in p.get("money_requires", []):
+                for field in _criterion_fields(r, cid):
+                    use.setdefault(field, set()).add(f"{measure}/{p['id']}/money")
         for f in r["funding"]:
             for cond in f["when"]:
                 for pid in f["programmes"]:
                     use.setdefault(cond["field"], set()).add(f"{measure}/{pid}/funding")
+        for n in r["notes"]:
+            for cond in n.get("when", []):
+                for pid in n["programmes"]:
+                    use.setdefault(cond["field"], set()).add(f"{measure}/{pid}/note")
         for b in r["benefits"]:
             if b["kind"] == "monthly":
                 use.setdefault("start_date", set()).add(f"{measure}/{b['programme']}/schedule")

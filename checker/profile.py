@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 from checker.errors import ValidationError
-from checker.questions import by_id
+from checker.questions import by_id, checks, rank, shown_ids
 
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # also the profile schema's; \d would take full-width digits
 MAX_TEXT = 200  # also the profile schema's maxLength
@@ -82,6 +82,28 @@ def _check(q: dict, value, errors: list):
     raise AssertionError(f"unknown question type {kind}")  # the data is checked by tests
 
 
+def _position(question_id: str, value) -> int:
+    """An answer's size for comparing two questions: the int, or the rank among the choices of
+    `question_id` (a value that question lacks, such as 无全日制学历, is the lowest)."""
+    if isinstance(value, int):
+        return value
+    values = _allowed(question_id)
+    return rank(question_id, value) if value in values else -1
+
+
+def _cross_check(clean: dict) -> list[dict]:
+    """Answers that contradict each other: one error per pair, on the first field, naming both."""
+    shown, questions, errors = shown_ids(clean), by_id(), []
+    for c in checks():
+        field, other = c["field"], c["not_above"]
+        if field in shown and other in shown and field in clean and other in clean:
+            if _position(other, clean[field]) > _position(other, clean[other]):
+                more = "高于" if questions[field]["type"] == "choice" else "多于"
+                errors.append({"field": field, "message": f"“{questions[field]['label']}”不能{more}"
+                                                          f"“{questions[other]['label']}”，请核对这两项回答"})
+    return errors
+
+
 def validate(profile, as_of: dt.date) -> dict:
     """Return {question id: normalised answer} for answered questions, or raise ValidationError.
 
@@ -107,6 +129,8 @@ def validate(profile, as_of: dt.date) -> dict:
             errors.append({"field": key, "message": f"日期晚于 {LATEST_YEAR} 年"})
     if "birth_date" in clean and clean["birth_date"] > as_of:
         errors.append({"field": "birth_date", "message": f"出生日期晚于评估日 {as_of.isoformat()}"})
+    if not errors:
+        errors += _cross_check(clean)
     if "measure" not in clean and not any(e["field"] == "measure" for e in errors):
         errors.append({"field": "measure", "message": "必填：请选择您想了解的办法（教育或卫生）"})
     if errors:

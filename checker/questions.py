@@ -6,6 +6,7 @@ import copy
 from functools import cache, lru_cache
 
 from checker import _data
+from checker.errors import RuleDataError
 
 TYPES = ("choice", "multi", "bool", "date", "int", "text")
 
@@ -21,6 +22,17 @@ def _questions() -> tuple[dict, ...]:
             q.setdefault("choices", [])
         out.append(q)
     return tuple(out)
+
+
+@cache
+def checks() -> tuple[dict, ...]:
+    """Pairs of answers checked against each other ([[check]] of questions.toml)."""
+    out = tuple(_data.toml("questions.toml").get("check", ()))
+    for c in out:
+        for key in ("field", "not_above"):
+            if c.get(key) not in by_id():
+                raise RuleDataError(f"rules/questions.toml, check: unknown question {c.get(key)!r}")
+    return out
 
 
 def questions() -> list[dict]:

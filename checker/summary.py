@@ -13,8 +13,6 @@ fails) is 不适用, not 不符合.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from checker import money as money_mod
 from checker.questions import by_id, choice_label
 
@@ -28,15 +26,18 @@ PATH_FIELD = "situation"
 NO_PROCEDURE_TEXT = "向用人单位了解申报和引进安排"  # a tier on a path no procedure article names  # the question whose `in` criteria say which path a tier belongs to
 
 
-def yuan_text(amount: int | float | None) -> str:
-    """An amount as a reader sees it everywhere: 1.12万元 from 10,000 yuan up, else 500元; exact."""
+def yuan_text(amount: int | None) -> str:
+    """An amount as a reader sees it everywhere: 1.12万元 from 10,000 yuan up, else 500元; exact
+    (integer arithmetic: no rounding, and no module the browser's trimmed library lacks)."""
     if amount is None:
         return "—"
-    value = Decimal(str(amount))
-    if abs(value) >= TEN_THOUSAND:
-        wan = (value / TEN_THOUSAND).normalize()
-        return f"{wan:f}万元"
-    return f"{value.normalize():f}元"
+    amount = round(amount)
+    sign, value = ("-" if amount < 0 else ""), abs(amount)
+    if value < TEN_THOUSAND:
+        return f"{sign}{value}元"
+    wan, rest = divmod(value, TEN_THOUSAND)
+    fraction = f".{rest:04d}".rstrip("0") if rest else ""
+    return f"{sign}{wan}{fraction}万元"
 
 
 # --- which programmes apply, which tier is next ----------------------------------------------
@@ -158,20 +159,21 @@ def _split_options(rules: dict, money: dict) -> list[dict]:
     return out
 
 
-def _money(rules: dict, d: dict) -> dict | None:
-    money = d["money"]
-    if not money:
+def _money(rules: dict, d: dict, money: dict | None) -> dict | None:
+    """The money lines of one money dict of the result (firm, or after a favourable review)."""
+    if not money or not money["items"]:
         return None
     kinds = {i["benefit"]: i["kind"] for i in money["items"]}
     recurring = [i for i in money["items"] if i["kind"] in RECURRING_KINDS]
     years = [y for y in money["yearly"] if any(kinds.get(b) in RECURRING_KINDS for b in y["amounts"])]
-    personal_total = sum(i["total"] or 0 for i in money["items"] if i["kind"] not in PROJECT_KINDS)
+    personal_total = sum(i["total"] or 0 for i in money["items"] if i["kind"] not in PROJECT_KINDS | {"monthly_by_time"})
     per_year = None
     lines = []
     if recurring and years:
         per_year = round(sum(i["total"] for i in recurring) / len(years))
         lines.append(f"每年约{yuan_text(per_year)}（税前）")
-    names = "、".join(dict.fromkeys(i["name"] for i in money["items"] if i["kind"] not in PROJECT_KINDS))
+    names = "、".join(dict.fromkeys(i["name"] for i in money["items"]
+                                    if i["kind"] not in PROJECT_KINDS and i["total"]))
     if personal_total:
         span = f"{len(years)}年" if years else ""
         lines.append(f"{span}合计{yuan_text(personal_total)}（{names}）")
@@ -195,7 +197,7 @@ def _money(rules: dict, d: dict) -> dict | None:
         "lines": lines,
         "items": [{"benefit": i["benefit"], "name": i["name"], "total": i["total"], "project": i["kind"] in PROJECT_KINDS,
                    "text": yuan_text(i["total"])} for i in money["items"]],
-        "totals_text": {k: yuan_text(v) for k, v in totals.items() if v is not None},
+        "totals_text": {k: yuan_text(v) for k, v in totals.items() if isinstance(v, int) and not isinstance(v, bool)},
         "yearly_text": [{"year": y["year"], "text": yuan_text(y["total"]),
                          "amounts": {k: yuan_text(v) for k, v in y["amounts"].items()}} for y in money["yearly"]],
         "split_text": [_split_text(s) for s in money["split"]],
@@ -216,7 +218,7 @@ def _obligations(result, d: dict) -> dict | None:
     """One line from the `obligation` phrases of the benefits paid and the notes shown."""
     rules = result._rules
     items = []
-    paid = {i["benefit"] for i in (d["money"] or {}).get("items", [])}
+    paid = {i["benefit"] for key in ("money", "money_if_review") for i in (d.get(key) or {}).get("items", [])}
     for b in rules["benefits"]:
         if b.get("obligation") and b["id"] in paid:
             items.append({"id": b["id"], "text": b["obligation"], "citation": b["citation"].to_dict()})
@@ -304,12 +306,15 @@ def build(result, d: dict) -> dict:
             headline = "按您的回答，暂未达到任何层次"
     else:
         line = next(x for x in programmes if x["id"] == main.programme["id"])
+        firm = main.firm if main.firm is not main.highest else None
         main_line = {"programme": line["id"], "programme_name": line["name"], "tier": line["tier"],
                      "tier_name": line["tier_name"], "verdict": main.verdict, "verdict_label": line["status_label"]}
         if main.verdict == MET:
             headline = f"您可能属于{line['tier_name']}（符合）"
         else:
             headline = f"您可能属于{line['tier_name']}（需评审，由专家评审认定）"
+            if firm:
+                headline += f"；可以确定的是{firm.tier['name']}"
 
     next_tiers = next_tiers_of(result, applying)
 
@@ -319,7 +324,20 @@ def build(result, d: dict) -> dict:
     elif next_tiers:
         step = _next_step(rules, next_tiers[0]["programme"], next_tiers[0]["tier"], result.situation)
 
-    money = _money(rules, d)
+    money = _money(rules, d, d["money"])
+    review = _money(rules, d, d.get("money_if_review"))
+    if review:
+        names = {p["id"]: p["name"] for p in d["programmes"]}
+        tiers = "、".join(b["tier_name"] for b in d["money_if_review"]["basis"])
+        review["tiers"] = tiers
+        review["text"] = f"如评审认定为{tiers}：" + "，".join(review["lines"][:2])
+    if money is None and review:
+        money = {**{k: v for k, v in review.items() if k not in ("tiers", "text")}, "lines": [review["text"]],
+                 "firm": False}
+    elif money:
+        money["firm"] = True
+        if review:
+            money["lines"].append(review["text"])
     obligations = _obligations(result, d)
     lines = [headline]
     lines += [x["text"] for x in programmes if x["applies"] and x["id"] != (main_line or {}).get("programme")]

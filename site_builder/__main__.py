@@ -13,9 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="generate pages and run mkdocs build --strict")
     build.add_argument("--site-dir", type=Path, default=None, help="output (default: site/)")
     serve = commands.add_parser(
-        "serve", help="PREVIEW server for the built site (production: nginx, see docs/deploy.md)",
+        "serve", help="PREVIEW server for the built site (production: nginx, see DEPLOY.md)",
         description="A preview server for the built site, with the production headers. Not meant for "
-                    "production: publish site/ with a web server such as nginx (docs/deploy.md).")
+                    "production: publish site/ with a web server such as nginx (DEPLOY.md).")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--root", type=Path, default=Path("site"), help="built site (default: site/)")
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot serve: {error}", file=sys.stderr)
         return 1
     print(f"preview server: {args.root} at http://{args.host}:{server.server_port}/  (Ctrl-C stops; "
-          "for production see docs/deploy.md)")
+          "for production see DEPLOY.md)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@ the service worker, and precompressed copies of everything large.
 
 Layout (all paths relative to the site root):
   assets/pyodide/<version>/        the runtime files from the npm package `pyodide`
+  assets/stdlib/<content hash>/    the trimmed Python standard library (site_builder/stdlib.py)
   assets/checker/<source hash>/    the checker wheel
   assets/hc/                       web/ (page script, worker, result renderer, CSS)
   sw.js                            the service worker (at the root, so it controls every page)
@@ -20,17 +21,21 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+from site_builder.stdlib import trimmed_stdlib
 from site_builder.wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
 WEB = ROOT / "web"
-# What the page needs from the npm package; the rest (console pages, source maps, typings) is not shipped.
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+# What the page needs from the npm package; the rest (console pages, source maps, typings) is not
+# shipped, nor its full python_stdlib.zip: the page loads the trimmed one.
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
+# The runtime files the worker downloads, in its progress messages (bytes in the page's data).
+DOWNLOADED = ("pyodide.asm.mjs", "pyodide.asm.wasm")
 SERVICE_WORKER = "sw.js"
 PRECOMPRESS_CACHE = ROOT / "build" / "precompressed"
 WHEEL_CACHE = ROOT / "build" / "wheels"  # by checker source hash: pip runs only when it changed
-COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl", ".csv"}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl", ".csv", ".zip"}
 MIN_COMPRESS_SIZE = 1024
 # The search files a Chinese site loads (mkdocs.yml: search lang zh); Material ships ~40 others.
 LUNR_NEEDED = re.compile(r"lunr\.(stemmer\.support|zh|multi)\.min\.js$")
@@ -63,16 +68,59 @@ def policy_version() -> str:
     return f"办法文本 {_digest(texts, ROOT)[:8]}"
 
 
+@lru_cache(maxsize=None)
+def stdlib_zip() -> bytes:
+    """The trimmed standard library (cached per build process: the page and the install use it)."""
+    return trimmed_stdlib(PYODIDE_NPM / "python_stdlib.zip")
+
+
+def wheel_file() -> Path:
+    """The checker wheel, built once per checker source hash."""
+    cached = WHEEL_CACHE / checker_source_hash() / "checker.whl"
+    if not cached.is_file():
+        build_wheel(cached.parent).rename(cached)
+    return cached
+
+
+def transfer_size(data: bytes) -> int:
+    """Bytes over the network for a file served brotli-compressed when that pays (see precompress)."""
+    if len(data) < MIN_COMPRESS_SIZE:
+        return len(data)
+    brotli = len(_compressed(data, "br"))
+    return brotli if brotli < 0.95 * len(data) else len(data)
+
+
 def runtime() -> dict:
     """Site-root-relative paths and facts the page script needs (data-* attributes of the page)."""
     version = pyodide_version()  # first: says how to install a missing node_modules/pyodide
     lock = json.loads((PYODIDE_NPM / "pyodide-lock.json").read_text(encoding="utf-8"))
-    return {
+    stdlib = stdlib_zip()
+    paths = {
         "pyodide": f"assets/pyodide/{version}/",
+        "stdlib": f"assets/stdlib/{hashlib.sha256(stdlib).hexdigest()[:12]}/python_stdlib.zip",
         "wheel": f"assets/checker/{checker_source_hash()}/checker.whl",
+    }
+    files = {paths["pyodide"] + name: (PYODIDE_NPM / name).read_bytes() for name in DOWNLOADED}
+    files[paths["stdlib"]] = stdlib
+    files[paths["wheel"]] = wheel_file().read_bytes()
+    download = {path: [len(data), transfer_size(data)] for path, data in files.items()}
+    return {
+        **paths,
+        "download": json.dumps(download, separators=(",", ":")),
         "lock-info": json.dumps(lock["info"], separators=(",", ":")),
         "policy-version": policy_version(),
     }
+
+
+def preload_links(paths: dict, page_prefix: str = "../") -> str:
+    """<link rel=preload> tags for the 自测 page: the runtime files start downloading while the
+    page and its form render, instead of once the page script has started the worker. The
+    worker's requests then come from the HTTP cache (or join the download in flight). Low
+    priority: the page's own CSS and scripts, which make the form usable, go first."""
+    urls = [paths["pyodide"] + name for name in DOWNLOADED] + [paths["stdlib"], paths["wheel"]]
+    return "".join(
+        f'<link rel="preload" as="fetch" crossorigin fetchpriority="low" href="{page_prefix}{url}">' for url in urls
+    )
 
 
 def install_selfcheck_assets(site_dir: Path) -> None:
@@ -82,16 +130,16 @@ def install_selfcheck_assets(site_dir: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_FILES:
         shutil.copyfile(PYODIDE_NPM / name, target / name)
+    stdlib_path = site_dir / paths["stdlib"]
+    stdlib_path.parent.mkdir(parents=True, exist_ok=True)
+    stdlib_path.write_bytes(stdlib_zip())
     wheel_path = site_dir / paths["wheel"]
     if wheel_path.parent.exists():
         shutil.rmtree(wheel_path.parent)
     # A fixed file name in a directory named by the source hash: the page knows the URL before
     # the wheel is built. Pyodide's unpackArchive does not need the wheel's own name.
-    cached = WHEEL_CACHE / wheel_path.parent.name / "checker.whl"  # the source hash, as in the URL
-    if not cached.is_file():
-        build_wheel(cached.parent).rename(cached)
     wheel_path.parent.mkdir(parents=True)
-    shutil.copyfile(cached, wheel_path)
+    shutil.copyfile(wheel_file(), wheel_path)
     web = site_dir / "assets" / "hc"
     web.mkdir(parents=True, exist_ok=True)
     for path in WEB.iterdir():
@@ -154,5 +202,5 @@ def precompress(site_dir: Path) -> None:
             continue
         for kind in ("gz", "br"):
             out = _compressed(data, kind)
-            if len(out) < 0.95 * len(data):  # already-compressed data is served as it is
+            if len(out) < 0.95 * len(data):  # already-compressed data is served as it is (as transfer_size says)
                 path.with_name(f"{path.name}.{kind}").write_bytes(out)

@@ -16,7 +16,7 @@ from typing import Callable
 from site_builder.assets import install_selfcheck_assets, precompress, write_service_worker
 from site_builder.guide import install_guide_assets
 from site_builder.opendata import write_open_data
-from site_builder.search import patch_search_worker
+from site_builder.search import patch_search_worker, tag_article_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "mkdocs.yml"
@@ -61,6 +61,7 @@ def check_no_inline_scripts(site_dir: Path) -> None:
 POST_BUILD_STEPS: list[PostBuildStep] = [
     check_no_inline_scripts,
     patch_search_worker,
+    tag_article_sections,
     install_selfcheck_assets,
     install_guide_assets,
     write_open_data,

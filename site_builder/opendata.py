@@ -169,27 +169,32 @@ def write_open_data(site_dir: Path) -> None:
 def opendata_page(data: dict) -> str:
     from html import escape
 
-    link = lambda name: f'<a href="../../{DATA_DIR}/{name}" download>{name}</a>'  # noqa: E731
+    import re
+
+    link = lambda name: f'<a href="../../{DATA_DIR}/{name}" download><code>{name}</code></a>'  # noqa: E731
+    # The data's own values (education, instalments, a–e …) are code, not words of the page.
+    values = lambda text: re.sub(r"\b(?!JSON\b)[a-z][A-Za-z0-9_]*\b", r"<code>\g<0></code>", escape(text))  # noqa: E731
     out = ["# 开放数据", "",
            "本站使用的全部规则数据都可以下载。它们与自测程序使用的数据完全相同，"
            "每一项都注明依据条款（`citation`：条款名称和本站地址）。", "",
            f"数据版本：`{data_version()}`（规则文件和院校名单内容的摘要，数据一有变动即改变）。", "",
            "## JSON {: #json }", "",
            f"<p>{link(JSON_FILE)}：全部规则（问题、条件、人才类别、项目、待遇、出资、说明），"
-           f"结构由 {link(SCHEMA_FILE)}（JSON Schema `2020-12`）描述。</p>", "",
+           f"结构由 {link(SCHEMA_FILE)}（JSON Schema <code>2020-12</code>）描述。</p>", "",
            "顶层字段：`version` 数据版本；`months_per_year` 每年月数（按月待遇的期限合计用）；"
            "`questions` 自测问题；`measures` 按办法（`education`、`health`）分列：`criteria` 条件、`tiers` 人才类别、"
            "`programmes` 项目、`benefits` 待遇（`amounts` 按类别的金额，元；按月发放的为每月金额）、"
            "`funding` 出资比例、`notes` 说明、`not_modelled` 自测不使用的条款及原因。", "",
            "## CSV {: #csv }", "", "CSV 文件为 UTF-8 编码（带 BOM，便于电子表格软件打开），第一行为字段名。", ""]
     for name, (title, fields) in CSV_FILES.items():
-        out += [f'### {name} {{: #{name.replace(".", "-")} }}', "", f"<p>{link(name)}：{escape(title)}</p>", "",
+        heading = title.split("（", 1)[0]  # the file's name is on the download link below
+        out += [f'### {heading} {{: #{name.replace(".", "-")} }}', "", f"<p>{link(name)}：{values(title)}</p>", "",
                 '<div class="hc-table" markdown>', "", "| 字段 | 含义 |", "|---|---|"]
-        out += [f"| `{field}` | {escape(meaning)} |" for field, meaning in fields.items()]
+        out += [f"| `{field}` | {values(meaning)} |" for field, meaning in fields.items()]
         out += ["", "</div>", ""]
     out += ["## 院校名单 {: #universities }", "",
-            f"<p>{link(UNIVERSITY_FILES[0])}：院校名单（字段 `name` 全称、`province` 省份、`is_985`、`is_211`、"
-            "`is_double_first_class` 双一流、`is_moe_normal` 教育部直属师范大学、`is_medical` 医学类院校，仅供参考）；"
+            f"<p>{link(UNIVERSITY_FILES[0])}：院校名单（字段 <code>name</code> 全称、<code>province</code> 省份、<code>is_985</code>、<code>is_211</code>、"
+            "<code>is_double_first_class</code> 双一流、<code>is_moe_normal</code> 教育部直属师范大学、<code>is_medical</code> 医学类院校，仅供参考）；"
             f"{link(UNIVERSITY_FILES[1])}：别名（分校区、曾用名、校内学院）对应的院校全称。</p>", "",
             "来源：教育部全国高等学校名单的公开镜像及多个公开整理的院校数据集，几个来源不一致时按多数确定。"
             "“是否医学类院校”一栏不完整，自测只把它作为提示，并请本人确认。", ""]

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from checker.citation import MEASURES
 from site_builder.guide import article_rules, guide_pages
+from site_builder.home import home_pages
 from site_builder.selfcheck import selfcheck_pages
 from site_builder.text import load_measure
 
@@ -69,6 +70,7 @@ def measure_text_pages() -> Iterable[GeneratedPage]:
 
 # Every page generator of the site, in nav order where the nav is automatic.
 PAGE_GENERATORS: list[PageGenerator] = [
+    home_pages,
     measure_text_pages,
     selfcheck_pages,
     guide_pages,

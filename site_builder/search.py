@@ -10,10 +10,17 @@ index's tokens, but never tries the whole query — its loop stops one character
 matched every section; 生活资助 became 生活*. `patch_search_worker` (a post-build step) lets the
 loop reach the end, so a query that is itself an index token stays whole. The build fails if the
 worker no longer contains the expected code, so a Material upgrade cannot drop the fix silently.
+
+Which measure: an article's section is titled 第N条 in both texts, and most articles never name
+their own measure, so 卫生 拔尖人才 条件 used to rank the education text's articles first.
+`tag_article_sections` (a post-build step) appends the measure (（卫生办法）) to the title of each
+section of the two texts in the search index, so a query naming the measure ranks its articles
+first, and a result says which measure it is from.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 TERMS_FILE = Path(__file__).resolve().parent / "search_terms.txt"
@@ -46,3 +53,27 @@ def patch_search_worker(site_dir: Path) -> None:
             f"{workers[0].name}: the query segmenter changed; re-check site_builder/search.py"
         )
     workers[0].write_text(source.replace(_SEGMENT_LOOP, _SEGMENT_LOOP_FIXED), encoding="utf-8")
+
+
+# The plugin's zh separator keeps \u200b between the words jieba cut (mkdocs.yml).
+_WORD_BREAK = "\u200b"
+
+
+def _segmented(text: str) -> str:
+    import jieba
+
+    return _WORD_BREAK.join(word for word in jieba.cut(text) if word)
+
+
+def tag_article_sections(site_dir: Path) -> None:
+    """Post-build step: the search index titles each section of a measure's text with its measure."""
+    from checker.citation import MEASURE_SHORT_NAMES
+
+    index_file = site_dir / "search" / "search_index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    tags = {f"{m}/#": _segmented(f"（{short}办法）") for m, short in MEASURE_SHORT_NAMES.items()}
+    for doc in index["docs"]:
+        tag = next((t for prefix, t in tags.items() if doc["location"].startswith(prefix)), None)
+        if tag and not doc["title"].endswith(tag):
+            doc["title"] += _WORD_BREAK + tag
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

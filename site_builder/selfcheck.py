@@ -77,7 +77,18 @@ def _input(question: dict) -> str:
         attrs.append('type="date"')
     else:
         attrs.append('type="text"')
+    if question.get("suggest"):  # names offered as the person types, built here: nothing is fetched
+        attrs += [f'list="hc-{_attr(qid)}-list"', 'autocomplete="off"']
+        return f'<input {" ".join(attrs)}>{_datalist(question)}'
     return f'<input {" ".join(attrs)}>'
+
+
+def _datalist(question: dict) -> str:
+    from checker.universities import suggestions
+
+    names = {"universities": suggestions}[question["suggest"]]()
+    options = "".join(f'<option value="{_attr(n)}">' for n in names)
+    return f'<datalist id="hc-{_attr(question["id"])}-list">{options}</datalist>'
 
 
 def question_html(question: dict, use: dict | None = None) -> str:
@@ -131,15 +142,14 @@ def question_paths(data: dict | None = None) -> dict[str, dict]:
                         on &= set(c["values"])
                 paths[f"{measure}/{p['id']}/{entry['tier']}"] = on
                 every |= on
-            for extra in ("funding", "schedule", "estimate"):
-                paths[f"{measure}/{p['id']}/{extra}"] = every
+            paths[f"{measure}/{p['id']}"] = every  # funding, schedule, money, notes …: the programme's paths
     out = {}
     for qid, uses in data["question_use"].items():
         if not uses or qid in ("measure", "situation"):
             continue
         on = {}  # pair → the uses there
         for u in uses:
-            for s in paths[u]:
+            for s in paths.get(u, paths[u.rsplit("/", 1)[0]]):
                 on.setdefault(f"{u.split('/')[0]}:{s}", []).append(u)
         optional = sorted(pair for pair, here in on.items() if all(u.endswith("/funding") for u in here))
         out[qid] = {"paths": sorted(on), "optional": optional}
@@ -161,7 +171,7 @@ def form_html(questions: list[dict], uses: dict | None = None) -> str:
     if parts:
         parts.append("</div>")
     return (
-        '<form class="hc-form" autocomplete="off" novalidate>'
+        '<form class="hc-form" autocomplete="off" novalidate data-search-exclude>'
         + "".join(parts)
         + '<p class="hc-actions"><button type="submit" class="md-button md-button--primary hc-submit" disabled>'
         "查看结果</button></p><p class=\"hc-queued\" role=\"status\" aria-live=\"polite\" hidden></p></form>"
@@ -187,6 +197,8 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
                   site_name: str = "", uses: dict | None = None) -> str:
     """The page source. `runtime` holds the site-root-relative asset paths the script needs;
     `next_steps` the procedures the result links to (default: from the rule data)."""
+    from site_builder.assets import preload_links
+
     data = " ".join(f'data-{key}="{_attr(value)}"' for key, value in runtime.items())
     presets = _attr(json.dumps(PRESETS, ensure_ascii=False))
     steps = _attr(json.dumps(next_steps if next_steps is not None else procedures(), ensure_ascii=False))
@@ -205,9 +217,12 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "您的回答只在您自己的设备上计算，不会发送到任何地方。",
         "",
         f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-procedures="{steps}" data-site-name="{_attr(site_name)}"{qr} {data}>',
-        '<p class="hc-status" role="status" aria-live="polite">'
+        preload_links(runtime),
+        # The page's search entry is its introduction: the status, the no-script notice and the
+        # form's many labels are not (data-search-exclude, Material's search plugin).
+        '<p class="hc-status" role="status" aria-live="polite" data-search-exclude>'
         '<span class="hc-status-text">正在准备测算工具……表格可以先填写。</span></p>',
-        '<noscript><p class="hc-error-text">自测需要在浏览器中启用脚本。您也可以直接阅读政策原文：'
+        '<noscript><p class="hc-error-text" data-search-exclude>自测需要在浏览器中启用脚本。您也可以直接阅读政策原文：'
         '<a href="../education/">教育人才引进培养办法</a>、<a href="../health/">卫生人才引进培养办法</a>。'
         "</p></noscript>",
         form_html(questions, uses),

@@ -1,6 +1,6 @@
 """A PREVIEW server for the BUILT site (not the sources), with the production headers: correct MIME
 types, the security headers, precompressed copies and cache headers. Production sites use a web
-server such as nginx (docs/deploy.md); this one is for checking a build on a laptop or a LAN.
+server such as nginx (DEPLOY.md); this one is for checking a build on a laptop or a LAN.
 
 `SiteRequestHandler` is a small subclass of the standard library's static file handler; headers
 every response carries are added in `end_headers`, MIME types in `MIME_TYPES`; `send_head`

@@ -80,7 +80,7 @@ def test_questions_are_well_formed():
     seen = set()
     for q in questions:
         assert q["type"] in TYPES and q["label"] and q["group"] and isinstance(q["help"], str)
-        assert set(q) <= {"id", "label", "help", "type", "choices", "min", "max", "show_if", "group"}
+        assert set(q) <= {"id", "label", "help", "type", "choices", "min", "max", "show_if", "group", "suggest"}
         for cond in q["show_if"]:
             assert set(cond) == {"field", "in"} and cond["field"] in seen, (q["id"], cond)
         if q["type"] in ("choice", "multi"):
@@ -97,6 +97,8 @@ def test_every_question_is_used_by_a_rule_and_every_rule_field_is_a_question():
             used |= {c[k] for k in ("field", "hint_field") if k in c}
         for f in r["funding"]:
             used |= {cond["field"] for cond in f["when"]}
+        for n in r["notes"]:
+            used |= {cond["field"] for cond in n.get("when", [])}
     assert used == {q["id"] for q in checker.questions()}
     use = policy.load()["question_use"]
     assert [q for q, places in use.items() if not places] == ["measure"]
@@ -124,18 +126,22 @@ def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
         for entry in p["tiers"]:
             paths = [r["criteria"][c] for c in entry["also"] if r["criteria"][c].get("field") == "situation"]
             if all(situation in c["values"] for c in paths):
-                for cid in entry["also"] + r["tiers"][entry["tier"]]["criteria"]:
+                for cid in entry["also"] + r["tiers"][entry["tier"]]["criteria"] + p.get("money_requires", []):
                     needed |= _fields(r, cid)
                     hints |= _fields(r, cid, ("hint_field",))  # optional: a hint, not a condition
                 for f in r["funding"]:
                     if p["id"] in f["programmes"]:
                         needed |= {cond["field"] for cond in f["when"]}
+                for n in r["notes"]:
+                    if p["id"] in n["programmes"]:
+                        needed |= {cond["field"] for cond in n.get("when", [])}
                 if any(b["kind"] == "monthly" for b in r["benefits"] if b["programme"] == p["id"]):
                     needed.add("start_date")
                 if any(b["kind"] == "monthly_by_time" for b in r["benefits"] if b["programme"] == p["id"]):
                     needed.add("flexible_months")
     needed.discard("situation")
-    profile = {"measure": measure, "situation": situation, "school_urban_quality": True, "institution_urban_quality": True}
+    profile = {"measure": measure, "situation": situation, "school_urban_quality": True, "institution_urban_quality": True,
+               "med_degree_level": "doctor", "is_trainee": True, "promotion_tier": "a"}  # they open follow-up questions
     shown = shown_ids(profile) - {"situation"}
     exceptions = {"birth_date"} if (measure, situation) == ("education", "graduate") else set()
     assert needed - shown == set(), "needed but never asked"
@@ -143,17 +149,22 @@ def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
 
 
 def test_the_checker_imports_only_the_standard_library():
-    """The same package runs under Pyodide with nothing else to download."""
+    """The same package runs under Pyodide with nothing else to download. The one exception: the
+    batch's .xlsx module may import openpyxl (the optional "xlsx" extra), inside functions only."""
     import ast
     import pathlib
     import sys
 
+    optional = {"spreadsheet.py": {"openpyxl"}}
     for path in pathlib.Path(checker.__file__).parent.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 else []
             for name in names:
                 top = name.split(".")[0]
+                if top in optional.get(path.name, ()) and node not in tree.body:
+                    continue
                 assert top == "checker" or top in sys.stdlib_module_names, (path.name, name)
 
 
@@ -161,23 +172,27 @@ def test_result_shape_is_the_documented_contract():
     """The browser and the guide pages read these keys (checker/README.md); change them only together."""
     profile = {"measure": "health", "situation": "recruit", "birth_date": "1976-01-01", "health_title": "senior",
                "degree": "doctor", "full_time_degree": "doctor", "years_affiliated_hospital": 20, "years_deputy_director": 5,
-               "health_a_declaration": True, "health_a_achievements": ["key_project_leader", "science_award", "chief_expert"],
+               "health_a_declaration": True, "health_achievements": ["key_project_leader", "science_award_a", "chief_expert"],
                "service_commitment": True, "start_date": "2026-07-15", "institution_urban_quality": True}
     d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
-    assert set(d) == {"measure", "measure_name", "as_of", "situation", "disclaimer", "programmes", "money", "notes",
-                      "summary"}
+    assert set(d) == {"measure", "measure_name", "as_of", "situation", "provenance", "disclaimer", "programmes", "money",
+                      "money_if_review", "notes", "summary"}
+    assert set(d["provenance"]) == {"measure_name", "rules_changed", "rules_checksum", "as_of", "text"}
     assert set(d["disclaimer"]) == {"text", "interpreters", "citation"}
     programme = d["programmes"][0]
     assert set(programme) == {"id", "name", "verdict", "verdict_label", "highest_tier", "highest_tier_name",
-                              "citation", "tiers", "findings", "benefits", "notes"}
+                              "firm_tier", "firm_tier_name", "possible_tier", "possible_tier_name",
+                              "citation", "tiers", "findings", "money_conditions", "benefits", "notes"}
     assert set(programme["tiers"][0]) == {"id", "name", "verdict", "verdict_label", "findings", "missing"}
     assert set(programme["findings"][0]) == {"criterion", "label", "verdict", "verdict_label", "values", "reason", "citation"}
     assert set(programme["findings"][0]["citation"]) == {"measure", "article", "anchor", "label", "url"}
     assert set(programme["benefits"][0]) == {"id", "name", "kind", "amount", "total", "description", "citation"}
     assert set(programme["notes"][0]) == {"text", "citation"}
     money = d["money"]
-    assert set(money) == {"basis", "start_date", "items", "totals", "yearly", "monthly", "split"}
-    assert set(money["totals"]) == {"total", "scheduled", "on_application", "by_time_estimate", "employer", "fund"}
+    assert set(money) == {"basis", "withheld", "start_date", "items", "totals", "yearly", "monthly", "split"}
+    assert set(money["basis"][0]) == {"programme", "tier", "tier_name", "verdict"}
+    assert set(money["totals"]) == {"total", "scheduled", "on_application", "by_time_estimate", "by_time_monthly",
+                                    "estimate", "employer", "fund"}
     assert set(money["yearly"][0]) == {"year", "from", "to", "amounts", "total"}
     assert set(money["monthly"][0]) == {"index", "month", "amount"}
     assert set(money["split"][0]) == {"programme", "label", "employer_percent", "fund_percent", "employer", "fund",
@@ -198,12 +213,26 @@ def test_age_in_full_years(birth, on, age):
     assert age_in_full_years(dt.date.fromisoformat(birth), dt.date.fromisoformat(on)) == age
 
 
-def test_money_basis_carries_the_verdict_of_the_tier_it_pays():
-    """B under review (同等层次) and C met: the money is B's, and both it and the programme say 需评审,
-    never a firmer 符合 than the tier they name."""
+def test_money_shows_the_floor_and_what_a_favourable_review_adds():
+    """B under review (同等层次) and C met: the programme says 需评审 like the B it names; the money
+    counts C's (firm) and, separately, B's after a favourable review, with the difference."""
     profile = {"measure": "education", "situation": "recruit", "birth_date": "1980-01-01", "service_commitment": True,
                "edu_honours": ["provincial_equivalent_b", "provincial_backbone_teacher"]}
     d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
     intro = d["programmes"][0]
     assert (intro["highest_tier"], intro["verdict"]) == ("b", "review")
-    assert d["money"]["basis"] == [{"programme": "introduction", "tier": "b", "verdict": "review"}]
+    assert (intro["firm_tier"], intro["possible_tier"]) == ("c", "b")
+    assert d["money"]["basis"] == [{"programme": "introduction", "tier": "c", "tier_name": "C类教育人才", "verdict": "met"}]
+    review = d["money_if_review"]
+    assert review["basis"] == [{"programme": "introduction", "tier": "b", "tier_name": "B类教育人才", "verdict": "review"}]
+    assert review["adds"] == review["totals"]["total"] - d["money"]["totals"]["total"] > 0
+
+
+def test_every_unambiguous_alias_names_a_known_institution():
+    """Short names, campuses and old names map to a name of the flag table or the MOE lists."""
+    from checker.universities import _tables
+
+    rows, aliases, moe, _ = _tables()
+    for alias, row in aliases.items():
+        assert not row["official_name"] or row["official_name"] in rows or row["official_name"] in moe, alias
+        assert alias not in rows and alias not in moe, alias  # an alias never shadows a real name

@@ -103,9 +103,10 @@ def test_batch_reports_bad_rows_by_line_and_processes_the_rest(tmp_path, capsys)
     assert (first["line"], first["programme"], first["tier"], first["verdict"], first["total_yuan"]) == \
         ("2", "introduction", "a", "met", "770000")
     assert (first["employer_yuan"], first["fund_yuan"]) == ("0", "770000")
-    # 赵六 is 56 and refuses the commitment: nothing, and the report says what the top tier still needs
-    assert (last["tier"], last["verdict"], last["total_yuan"]) == ("", "not_met", "0")
-    assert "承诺在我区最低服务5年以上" in last["missing"]
+    # 赵六 is 56 and refuses the commitment: B under review (the commitment conditions the money,
+    # not the tier), no money, and the report says what the top tier still needs
+    assert (last["tier"], last["verdict"], last["total_yuan"]) == ("b", "review", "0")
+    assert "全国层次荣誉" in last["missing"]
 
 
 def test_batch_reports_a_cell_that_is_not_an_integer(tmp_path, capsys):
@@ -147,15 +148,15 @@ def test_questions_and_rules_print_json(command, check, capsys):
 def test_batch_missing_names_the_next_tier_open_to_the_path(tmp_path, capsys):
     """An E graduate is told what D needs; a D graduate is not told to become a recruit with honours."""
     applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
-    header = ["measure", "situation", "university", "edu_degree", "edu_full_time_degree", "normal_major", "fresh_graduate",
-              "service_commitment"]
+    header = ["measure", "situation", "university", "edu_grad_level", "edu_grad_full_time", "normal_major", "fresh_graduate",
+              "excellent_graduate", "service_commitment"]
     write_csv(applicants, header, [
-        ["education", "graduate", "重庆大学", "master", "master", "true", "true", "true"],
-        ["education", "graduate", "西南大学", "master", "master", "true", "true", "true"],
+        ["education", "graduate", "重庆大学", "master", "true", "true", "true", "true", "true"],
+        ["education", "graduate", "西南大学", "master", "true", "true", "true", "true", "true"],
     ])
     assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 0
     e_row, d_row = read_report(report)
-    assert (e_row["tier"], e_row["tier_verdict"], e_row["missing"]) == ("e", "review", "教育部直属重点师范类高等院校毕业")
+    assert (e_row["tier"], e_row["tier_verdict"], e_row["missing"]) == ("e", "met", "教育部直属重点师范类高等院校毕业")
     assert (d_row["tier"], d_row["missing"]) == ("d", "")
 
 
@@ -363,7 +364,7 @@ def run_cli(args, encoding, cwd):
 def test_any_console_prints_without_a_traceback(tmp_path, encoding):
     """A Chinese Windows console is GBK (no ✓ or ✗); a text answer may hold a lone surrogate."""
     path = tmp_path / "profile.json"
-    graduate = {"measure": "education", "situation": "graduate", "university": "西南\ud800大学", "edu_degree": "master"}
+    graduate = {"measure": "education", "situation": "graduate", "university": "西南\ud800大学", "edu_grad_level": "master"}
     path.write_text(json.dumps(graduate), "ascii")  # JSON escapes the surrogate; the graduate path prints it
     for fmt in ("text", "json"):
         done = run_cli(["evaluate", str(path), "--format", fmt, "--as-of", "2026-06-01"], encoding, tmp_path)
@@ -420,3 +421,42 @@ def test_schedule_dates_stay_within_four_digit_years():
     assert "start_date" in str(info.value)
     months = checker.evaluate({**PROFILE, "start_date": "2030-12-01"}, as_of=dt.date(2026, 6, 1)).to_dict()["money"]
     assert months["yearly"][-1]["to"] == "2035-12"
+
+
+def test_batch_reads_and_writes_xlsx(tmp_path):
+    """The optional .xlsx files: cells typed by Excel (dates, numbers, booleans) read as their CSV text."""
+    openpyxl = pytest.importorskip("openpyxl")
+    applicants, report = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["=1+1", "education", "recruit", dt.datetime(1976, 3, 10), "national_model_teacher", True, "compulsory"])
+    sheet.append(["李四", "education", "recruit", "1976-02-30", None, True, None])
+    sheet["A2"].data_type = "s"  # text that looks like a formula, as a form export may hold
+    book.save(applicants)
+    assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 1
+    rows = list(openpyxl.load_workbook(report).active.iter_rows(values_only=True))
+    assert rows[0] == tuple(checker.batch.REPORT_COLUMNS)
+    assert [r[:4] for r in rows[1:]] == [(2, "'=1+1", "education", "introduction")]
+    assert rows[1][checker.batch.REPORT_COLUMNS.index("total_yuan")] == 770000
+
+
+def test_the_checker_core_never_imports_openpyxl():
+    import subprocess
+    import sys
+
+    code = ("import sys, checker, checker.api, checker.batch, checker.cli, checker.schema; "
+            "checker.cli.main(['questions']); assert 'openpyxl' not in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+
+
+def test_xlsx_without_openpyxl_is_a_clear_message(tmp_path, monkeypatch, capsys):
+    import sys
+
+    applicants = tmp_path / "in.csv"
+    write_csv(applicants, HEADER, [GOOD])
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl → ImportError
+    assert main(["batch", str(applicants), "-o", str(tmp_path / "out.xlsx")]) == 2
+    assert "需要 openpyxl" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

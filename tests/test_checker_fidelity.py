@@ -148,3 +148,24 @@ def test_every_tier_criterion_is_cited_in_its_own_tier(measure):
         places = {r["criteria"][cid]["citation"] for cid in r["tiers"][tid]["criteria"]}
         assert all(len(p.path) >= 1 for p in places), (tid, sorted(p.label for p in places))
         assert len({p.path[0] for p in places}) == 1, (tid, sorted(p.label for p in places))
+
+
+def test_the_recorded_rule_data_version_is_current():
+    """Every result names the data's date and checksum (rules/version.toml): after a change of
+    rules/*.toml or data/*.csv, set `changed` to the day and `checksum` to the one computed here."""
+    from checker.policy import version
+
+    v = version()
+    assert v["recorded_checksum"] == v["checksum"], f"update checker/rules/version.toml: checksum = \"{v['checksum']}\""
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_every_counted_answer_cites_the_item_it_meets_and_where_it_comes_from(measure):
+    """Achievements are one list per programme: each answer a count criterion counts names the item
+    of that tier's list it meets and, for a higher item of another list, that item too."""
+    for cid, c in rules(measure)["criteria"].items():
+        for e in c.get("counts", []) + c.get("equivalent", []):
+            text_of(e["item"])
+            if e["from"] is not None:
+                text_of(e["from"])
+                assert e["from"] != e["item"] and e["why"], (cid, e["value"])

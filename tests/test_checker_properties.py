@@ -44,6 +44,24 @@ def profiles(draw, measure=None):
     for q in QUESTIONS[1:]:
         if draw(st.integers(0, 4)):  # most questions answered, some left open
             profile[q["id"]] = draw(answer(q))
+    return consistent(profile)
+
+
+def consistent(profile: dict) -> dict:
+    """Lower an answer that the cross-checks of questions.toml would reject (lead cases above
+    cases, full-time level above the degree, 主任 years above 副主任 years)."""
+    from checker.questions import checks
+
+    for c in checks():
+        field, other = c["field"], c["not_above"]
+        if field in profile and other in profile:
+            if isinstance(profile[field], int):
+                profile[field] = min(profile[field], profile[other])
+            else:
+                choices = lambda qid: [ch["value"] for ch in next(q for q in QUESTIONS if q["id"] == qid)["choices"]]
+                position = lambda v: choices(other).index(v) if v in choices(other) else -1
+                if position(profile[field]) > position(profile[other]):
+                    profile[field] = [v for v in choices(field) if position(v) <= position(profile[other])][-1]
     return profile
 
 
@@ -209,3 +227,27 @@ def test_the_split_per_programme_adds_up_to_the_totals(profile):
     assert totals["employer"] == sum(s["employer"] for s in split)
     assert totals["fund"] == sum(s["fund"] for s in split)
     assert totals["employer"] + totals["fund"] == totals["total"]
+
+
+SINGLE_LISTS = {"health_achievements": ("health", "recruit"), "edu_training_achievements": ("education", "in_district"),
+                "health_training_achievements": ("health", "in_district")}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(SINGLE_LISTS)), st.data())
+def test_adding_an_achievement_to_a_single_list_never_lowers_a_tier(field, data):
+    """Each programme's achievements are one list (edu art.12; health art.5, 13): ticking one more
+    answer never makes any tier's verdict worse, nor the highest tier lower."""
+    measure, situation = SINGLE_LISTS[field]
+    profile = dict(data.draw(profiles(measure)), situation=situation)
+    profile = consistent(profile)
+    question = next(q for q in QUESTIONS if q["id"] == field)
+    values = [c["value"] for c in question["choices"]]
+    selected = data.draw(st.lists(st.sampled_from(values), unique=True))
+    more = selected + [data.draw(st.sampled_from([v for v in values if v not in selected] or values))]
+    before = checker.evaluate(dict(profile, **{field: selected}), as_of=AS_OF)
+    after = checker.evaluate(dict(profile, **{field: list(dict.fromkeys(more))}), as_of=AS_OF)
+    good_before, good_after = tier_goodness(before), tier_goodness(after)
+    assert all(good_after[k] >= v for k, v in good_before.items())
+    for pid, rank in highest_rank(before).items():
+        assert highest_rank(after)[pid] >= rank, pid

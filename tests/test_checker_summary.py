@@ -24,10 +24,11 @@ PROFILES = json.loads((Path(__file__).parent / "pyodide" / "selfcheck_profiles.j
 TEACHER = {"measure": "education", "situation": "recruit", "birth_date": "1992-03-01",
            "edu_honours": ["provincial_backbone_teacher"], "service_commitment": True}
 DOCTOR = {"measure": "health", "situation": "recruit", "birth_date": "1988-03-01", "health_title": "deputy_senior",
-          "degree": "doctor", "full_time_degree": "doctor", "medical_school": True, "medical_degree": True,
+          "degree": "doctor", "full_time_degree": "doctor", "med_degree_level": "doctor", "med_degree_full_time": True,
+          "medical_school": "medical", "primary_care_shortage": False,
           "good_theory": True, "rich_clinical": True, "years_tertiary_hospital": 6, "years_deputy_director": 0,
           "years_director": 0, "years_affiliated_hospital": 0, "health_c_declaration": True,
-          "health_c_achievements": ["project_participant"], "service_commitment": True}
+          "health_achievements": ["project_participant"], "service_commitment": True}
 
 
 def summary(profile: dict) -> dict:

@@ -1,16 +1,21 @@
 """Every page of the built site in Chromium: axe-core (from its npm package) finds no serious or
-critical violation; at phone width (390 px) nothing overflows horizontally; the benefit tables
-and the campus poster print (the poster on exactly one A4 sheet)."""
+critical violation, on a 390 px phone and on a desktop; at phone width nothing overflows
+horizontally and wide tables become cards; the campus poster's QR code, drawn in the browser,
+decodes to the address it was served from; the home page's entries open the 自测 with their
+preset; the benefit tables and the campus poster print (the poster on exactly one A4 sheet)."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+RESULTS = ROOT / "test-results"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -30,10 +35,14 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def test_every_page_has_no_serious_accessibility_violation(site_dir, site_url, page, axe_source, offsite_requests):
+@pytest.mark.parametrize("width", [PHONE["width"], 1280])
+def test_every_page_has_no_serious_accessibility_violation(site_dir, site_url, new_page, axe_source, offsite_requests, width):
+    """At 390 px too: a table that only scrolls on a phone must not be a scroll box the keyboard
+    cannot reach (axe scrollable-region-focusable)."""
+    page = new_page(viewport={"width": width, "height": 844})
     problems = []
     for url in _pages(site_dir):
-        page.goto(site_url + url)
+        page.goto(site_url + url, wait_until="networkidle")
         page.evaluate(axe_source)
         violations = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
@@ -41,7 +50,7 @@ def test_every_page_has_no_serious_accessibility_violation(site_dir, site_url, p
             ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
         )
         problems += [f"{url}: {v}" for v in violations]
-    assert not problems, "\n".join(problems)
+    assert not problems, f"at {width} px:\n" + "\n".join(problems)
     assert not offsite_requests
 
 
@@ -87,3 +96,80 @@ def test_benefit_tables_print_whole(site_url, page, measure):
         box = tables.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 700, f"table {i} is cut off in print"
     assert _pdf_pages(page.pdf(format="A4")) >= 1
+
+
+def test_wide_tables_become_cards_on_a_phone_and_stay_tables_on_a_desktop(site_url, new_page):
+    phone = new_page(viewport=PHONE, is_mobile=True)
+    phone.goto(site_url + "guide/health-benefits/", wait_until="networkidle")
+    table = phone.locator(".hc-table table").first
+    expect(table).to_have_attribute("data-hc-cards", "")
+    cell = table.locator("tbody tr").first.locator("td").nth(1)
+    assert cell.get_attribute("data-label") == "个人每年约（税前）"
+    assert cell.bounding_box()["x"] + cell.bounding_box()["width"] <= PHONE["width"]
+    RESULTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(RESULTS / "guide-health-benefits-cards-390px.png"))
+    desktop = new_page(viewport={"width": 1280, "height": 800})
+    desktop.goto(site_url + "guide/health-benefits/", wait_until="networkidle")
+    assert desktop.locator(".hc-table table").first.get_attribute("data-hc-cards") is None
+
+
+def _decode_qr(png: bytes) -> list[str]:
+    import zxingcpp
+    from PIL import Image
+
+    return [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+
+
+def test_campus_poster_qr_code_opens_the_graduate_path_where_it_was_served(site_url, new_page, console_errors):
+    """A graduate scans the poster: the code is drawn from the page's own address, so it decodes
+    to the origin and path the poster was served from (never the placeholder of mkdocs.yml)."""
+    phone = new_page(viewport=PHONE, is_mobile=True, device_scale_factor=2)
+    phone.goto(site_url + "guide/campus/", wait_until="networkidle")
+    box = phone.locator(".hc-qr-box[data-hc-qr-drawn]")
+    expect(box).to_be_attached()
+    svg = box.locator("svg.hc-qr")
+    assert _decode_qr(svg.screenshot()) == [site_url + "selfcheck/?path=graduate"]
+    expect(box.locator(".hc-url")).to_have_text(site_url + "selfcheck/?path=graduate")
+    RESULTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(RESULTS / "campus-qr-390px.png"), full_page=True)
+    # The scanned link opens the 自测 with the graduate path chosen.
+    phone.goto(_decode_qr(svg.screenshot())[0])
+    expect(phone.locator('input[name="situation"][value="graduate"]')).to_be_checked()
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("entry, field, value", [
+    ("我是教师", "measure", "education"), ("我是医生", "measure", "health"),
+    ("我是应届毕业生", "situation", "graduate"),
+])
+def test_home_page_entry_opens_the_selfcheck_with_its_path_preset(site_url, new_page, entry, field, value):
+    phone = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.goto(site_url)
+    link = phone.locator("a.hc-start__entry", has_text=entry)
+    box = link.bounding_box()
+    assert box["height"] >= 44 and box["x"] + box["width"] <= PHONE["width"]
+    link.tap()
+    expect(phone.locator(f'input[name="{field}"][value="{value}"]')).to_be_checked()
+    if entry == "我是教师":
+        RESULTS.mkdir(exist_ok=True)
+        phone.goto(site_url)
+        phone.screenshot(path=str(RESULTS / "home-390px-entries.png"))
+
+
+def test_a_link_to_a_tier_opens_its_fold(site_url, new_page):
+    phone = new_page(viewport=PHONE, is_mobile=True)
+    phone.goto(site_url + "guide/health-tiers/")
+    folds = phone.locator("details.hc-tier")
+    assert folds.count() >= 7 and all(not f.get_attribute("open") for f in folds.all()[:3])
+    phone.goto(site_url + "guide/health-tiers/#introduction-c")
+    expect(phone.locator("details#introduction-c")).to_have_attribute("open", "")
+    expect(phone.locator("details#introduction-c li").first).to_be_in_viewport()
+
+
+def test_the_table_of_contents_marks_the_section_in_view(site_url, page):
+    page.goto(site_url + "guide/health-benefits/")
+    page.evaluate("document.getElementById('who-pays').scrollIntoView()")  # heading at the top
+    page.mouse.wheel(0, 10)
+    active = page.locator(".md-sidebar--secondary .md-nav__link--active")
+    expect(active).to_have_count(1)
+    expect(active).to_have_attribute("href", re.compile("#who-pays$"))

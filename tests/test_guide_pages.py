@@ -13,9 +13,11 @@ import pytest
 import checker.policy
 from checker.citation import MEASURES, Citation
 from site_builder.guide import guide_markdown
+from site_builder import siteconfig
 from site_builder.guide.campus import campus_page, graduate_url, qr_svg, site_url
 from site_builder.guide.common import per_month, yuan
 from site_builder.guide.measure_pages import page_path, procedure_steps
+from site_builder.home import home_markdown
 from site_builder.opendata import json_schema, rules_document, tables, write_open_data
 from site_builder.text import load_measure
 
@@ -88,6 +90,7 @@ def _visible(markdown: str) -> str:
     (the diagrams repeat the listed steps)."""
     text = re.sub(r"<svg.*?</svg>", "", markdown, flags=re.S)
     text = re.sub(r"`[^`]*`", "", text)
+    text = re.sub(r"<code>.*?</code>", "", text)
     text = re.sub(r"\[[^\]]*\]\([^)]*\)\{: \.hc-cite \}", "", text)
     text = re.sub(r'<a class="hc-cite"[^>]*>.*?</a>', "", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)
@@ -119,6 +122,22 @@ def _data_numbers(data: dict) -> set[str]:
 
     walk(data)
     for rules in data["measures"].values():
+        # Income paid to the person (instalments, monthly) a year and over its schedule.
+        income: dict[tuple[str, str], list[int]] = {}
+        for b in rules["benefits"]:
+            for tier, amount in b.get("amounts", {}).items():
+                if b["kind"] == "instalments":
+                    paid, years = amount, b["parts"]
+                elif b["kind"] == "monthly":
+                    paid, years = amount * b["years"] * 12, b["years"]
+                else:
+                    continue
+                total, span = income.get((b["programme"], tier), [0, 0])
+                income[(b["programme"], tier)] = [total + paid, max(span, years)]
+        for total, years in income.values():
+            walk(total)
+            walk(round(total / years))
+            found.update(_numbers(yuan(round(total / years))))
         totals: dict[tuple[str, str], int] = {}
         for b in rules["benefits"]:
             for tier, amount in b.get("amounts", {}).items():
@@ -138,13 +157,18 @@ def _quoted_numbers() -> set[str]:
     return set().union(*(_numbers(load_measure(m).plain_text()) for m in MEASURES))
 
 
-@pytest.mark.parametrize("page", [p for p in guide_markdown() if p != "guide/examples.md"])
+def _generated_pages(data: dict | None = None) -> dict[str, str]:
+    """The guide pages and the home page, from `data` (default: the rule data)."""
+    return {**guide_markdown(data), "index.md": home_markdown(data, settings={})}
+
+
+@pytest.mark.parametrize("page", [p for p in _generated_pages() if p != "guide/examples.md"])
 def test_no_page_types_a_figure(page):
     """Every number a generated page shows is a number of the data (or quoted from the text)."""
     allowed = _data_numbers(checker.policy.load())
     if page.endswith("-procedures.md"):
         allowed |= _quoted_numbers()
-    stray = _numbers(_visible(guide_markdown()[page])) - allowed
+    stray = _numbers(_visible(_generated_pages()[page])) - allowed
     assert not stray, f"{page} shows numbers not in the rule data: {sorted(stray)}"
 
 
@@ -187,23 +211,97 @@ def test_procedure_steps_are_the_items_of_the_text(measure):
     assert page.count('aria-hidden="true"') >= 3 and page.count('<ol class="hc-steps">') == 3
 
 
-def test_qr_code_opens_the_graduate_path_at_the_configured_site_url():
-    url = graduate_url()
-    assert url == site_url() + "selfcheck/?path=graduate"
-    page = guide_markdown()["guide/campus.md"]
-    assert qr_svg(url) in page
-    elsewhere = campus_page(checker.policy.load(), base_url="https://example.org/talent/")
-    assert 'data-url="https://example.org/talent/selfcheck/?path=graduate"' in elsewhere
-    assert qr_svg(url) not in elsewhere
+def test_poster_qr_code_is_drawn_from_the_page_address_and_fixed_only_for_a_real_site_url(caplog):
+    """No build-time code for a placeholder host (the build warns, the page says what to set);
+    a real site_url gets a build-time code of its graduate path as the no-script fallback."""
+    data = checker.policy.load()
+    with caplog.at_level("WARNING", logger="site_builder"):
+        placeholder = campus_page(data, base_url="")
+    assert "data-hc-qr=\"selfcheck/?path=graduate\"" in placeholder
+    assert "<svg" not in placeholder.split("hc-qr-slot", 1)[1].split("</div>", 1)[0]
+    assert "填写本站的正式网址" in placeholder and ".example" not in placeholder
+    assert any("site_url" in r.getMessage() for r in caplog.records)
+
+    real = campus_page(data, base_url="https://talent.hc.gov.cn/")
+    assert qr_svg("https://talent.hc.gov.cn/selfcheck/?path=graduate") in real
+    assert graduate_url("https://talent.hc.gov.cn/") == "https://talent.hc.gov.cn/selfcheck/?path=graduate"
+
+
+@pytest.mark.parametrize("url, placeholder", [
+    ("https://rencai.hechuan.example/", True), ("https://example.org/talent/", True),
+    ("http://localhost:8000/", True), ("", True), (None, True), ("ftp://talent.hc.gov.cn/", True),
+    ("https://talent.hc.gov.cn/", False), ("https://www.hc.gov.cn/rencai/", False),
+])
+def test_placeholder_hosts_are_recognised(url, placeholder):
+    assert siteconfig.is_placeholder(url) is placeholder
 
 
 def test_site_url_is_read_from_mkdocs_yml(tmp_path):
     config = tmp_path / "mkdocs.yml"
-    config.write_text("site_name: x\nsite_url: 'https://a.example/b'\n", encoding="utf-8")
-    assert site_url(config) == "https://a.example/b/"
-    config.write_text("site_name: x\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="site_url"):
-        site_url(config)
+    config.write_text("site_name: x\nsite_url: 'https://a.hc.gov.cn/b'\n", encoding="utf-8")
+    assert site_url(config) == "https://a.hc.gov.cn/b/"
+    other = tmp_path / "other.yml"
+    other.write_text("site_name: x\nsite_url: https://rencai.hechuan.example/\n", encoding="utf-8")
+    assert site_url(other) is None
+    bare = tmp_path / "bare.yml"
+    bare.write_text("site_name: x\n", encoding="utf-8")
+    assert site_url(bare) is None
+
+
+def test_campus_event_fields_are_shown_only_when_set():
+    data = checker.policy.load()
+    assert 'class="hc-event"' not in campus_page(data, base_url="", settings={"campus": {"date": "", "venue": " "}})
+    page = campus_page(data, base_url="", settings={"campus": {"date": "某月某日", "venue": "某大学体育馆"}})
+    assert "<strong>时间</strong>：某月某日" in page and "<strong>地点</strong>：某大学体育馆" in page
+    assert "联系方式" not in page
+
+
+def test_home_page_money_comes_from_the_data():
+    """The home page's per-year and 5-year figures follow the data: rebuilt from sentinel data it
+    shows the sentinel's per-year income and total for each tier, and no figure of the real data."""
+    data, _ = _sentinel_data()
+    page = home_markdown(data, settings={})
+    for measure, rules in data["measures"].items():
+        settling = next(b for b in rules["benefits"] if b["id"] == "settling")
+        living = next(b for b in rules["benefits"] if b["id"] == "living")
+        for tier, amount in settling["amounts"].items():
+            total = amount + living["amounts"].get(tier, 0) * living["years"] * 12
+            row = next(line for line in page.splitlines() if line.startswith(f"| {rules['tiers'][tier]['name']} "))
+            assert f"**{yuan(round(total / settling['parts']))}**" in row and yuan(total) in row
+    real = home_markdown(checker.policy.load(), settings={})
+    assert yuan(100000) in real and yuan(100000) not in page  # e.g. health D's 科研资助
+
+
+def test_home_page_entries_open_the_selfcheck_with_a_preset():
+    from site_builder.selfcheck import PRESETS
+
+    page = home_markdown(settings={})
+    for preset, title in (("teacher", "我是教师"), ("doctor", "我是医生"), ("graduate", "我是应届毕业生")):
+        assert f"[**{title}**" in page and f"(selfcheck.md?path={preset})" in page
+        assert preset in PRESETS
+    assert PRESETS["teacher"] == {"measure": "education"} and PRESETS["doctor"] == {"measure": "health"}
+
+
+def test_home_page_names_the_measures_bodies_and_trial_status():
+    page = home_markdown(settings={})
+    for measure in MEASURES:
+        name = checker.policy.load()["measures"][measure]["name"]
+        assert f"**《{name}》**" in page and "试行办法" in page
+    assert "由区委人才办统筹、区教委具体负责" in page and "由区委人才办统筹、区卫生计生委具体负责" in page
+    assert "自发布之日起实施" in page
+
+
+def test_home_page_contacts_show_only_what_is_configured():
+    """Departments the measures name are listed; an address or phone only when configured."""
+    bare = home_markdown(settings={"contacts": {"区教委": {"address": "", "phone": ""}}})
+    contact = bare.split("## 咨询", 1)[1].split("!!!", 1)[0]
+    for department in ("区委人才办", "区教委", "区卫生计生委"):
+        assert f"**{department}**" in contact
+    assert "电话" not in contact and "地址" not in contact
+    assert not re.search(r"\d", contact)  # no number is invented
+    configured = home_markdown(settings={"contacts": {"区教委": {"phone": "023-00000000", "address": ""}}})
+    line = next(l for l in configured.splitlines() if l.startswith("- **区教委**"))
+    assert line.endswith("电话：023-00000000") and "地址" not in line
 
 
 def test_open_data_files_match_the_rule_data(tmp_path):
@@ -239,7 +337,7 @@ def test_literate_view_shows_the_rules_of_each_implemented_article():
     from site_builder.guide.literate import article_rules
 
     block = article_rules("education", 8)
-    assert "<details" in block and "settling" in block and yuan(500000) in block
+    assert "<details" in block and "安家补助" in block and "settling" not in block and yuan(500000) in block
     assert article_rules("education", 1).count("未建模") == 1
     full_text = next(p for p in __import__("site_builder.pages", fromlist=["x"]).measure_text_pages()
                      if p.src_uri == "health.md").markdown
@@ -305,3 +403,26 @@ def test_who_goes_through_which_procedure_comes_from_the_rule_data():
     changed = guide_markdown(data)
     assert changed["guide/education-tiers.md"].count("#transfer-procedure") == 2
     assert "（E类）" in changed["guide/campus.md"] and "D类教育人才" not in changed["guide/campus.md"]
+
+
+@pytest.mark.parametrize("measure", list(MEASURES))
+def test_no_line_of_a_procedure_diagram_starts_with_a_comma(measure):
+    """Chinese line breaking in the diagrams: no line starts with "，" or "、" (or another closing
+    mark), and the lines still hold every character of the step."""
+    import html
+
+    from site_builder.guide.diagram import NO_LINE_START
+
+    page = guide_markdown()[page_path(measure, "procedures")]
+    lines = [html.unescape(t) for t in re.findall(r"<text [^>]*>([^<]*)</text>", page)]
+    assert len(lines) > 10
+    assert [line for line in lines if line[:1] in NO_LINE_START] == []
+
+
+def test_wrap_pulls_a_closing_mark_back_and_pushes_an_opening_mark_down():
+    from site_builder.guide.diagram import wrap
+
+    text = "甲" * 18 + "，乙、丙" + "丁" * 30
+    assert wrap(text, 18)[0] == "甲" * 18 + "，" and "".join(wrap(text, 18)) == text
+    assert wrap("甲" * 17 + "（乙）", 18) == ["甲" * 17, "（乙）"]
+    assert all(not line.startswith(("，", "、")) for line in wrap("、".join(["甲乙丙"] * 20), 18))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -107,3 +108,70 @@ def test_open_data_is_in_the_built_site(site_dir):
         assert (site_dir / "data" / name).is_file(), name
     page = (site_dir / "guide" / "opendata" / "index.html").read_text(encoding="utf-8")
     assert document["version"] in page
+
+
+class _ReaderText(HTMLParser):
+    """What a reader sees or hears on a page: text outside scripts and styles, and the text
+    attributes screen readers announce. Text inside <code> is kept apart (the open-data page
+    names the files' fields, which are the data's own)."""
+
+    SKIP = {"script", "style", "template"}
+    SPOKEN = ("alt", "title", "aria-label", "placeholder")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skip = self.code = 0
+        self.text: list[str] = []
+        self.code_text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in self.SKIP
+        self.code += tag == "code"
+        self.text += [value for name, value in attrs if name in self.SPOKEN and value]
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in self.SKIP
+        self.code -= tag == "code"
+
+    def handle_data(self, data):
+        if not self.skip:
+            (self.code_text if self.code else self.text).append(data)
+
+
+# Developer wording: code quotes, test cases, rule or question ids, file and version codes.
+DEVELOPER_WORDING = re.compile(
+    r"`|Python|pytest|tests?/|\.toml|\.py\b|测试用例|用例|\b[a-z]+_[a-z0-9_]+\b"
+    r"|\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{7,}\b"
+)
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+# Latin words a reader meets as such: the browser setting the 自测 needs, and on the open-data
+# page the names of the file formats it offers.
+ALLOWED_WORDS = {"JavaScript"}
+OPEN_DATA_WORDS = {"CSV", "JSON", "Schema", "UTF", "BOM"}
+
+
+def reader_text(html: str) -> str:
+    parser = _ReaderText()
+    parser.feed(html)
+    return " ".join(parser.text)
+
+
+def test_no_developer_wording_on_any_public_page(site_dir):
+    """No code quotes, test cases, ids, version codes or stray English on a page a reader sees."""
+    problems = []
+    for page in sorted(site_dir.rglob("*.html")):
+        rel = page.relative_to(site_dir).as_posix()
+        text = reader_text(page.read_text(encoding="utf-8"))
+        allowed = ALLOWED_WORDS | (OPEN_DATA_WORDS if rel == "guide/opendata/index.html" else set())
+        found = set(DEVELOPER_WORDING.findall(text)) | (set(LATIN_WORD.findall(text)) - allowed)
+        if found:
+            problems.append(f"{rel}: {sorted(found)[:8]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_developer_wording_scan_is_not_vacuous():
+    page = ('<p>金额见 `settling`（tests/cases/edu_a.toml），数据版本 bf6e1859334a</p>'
+            '<script>const not_shown = 1</script><p title="Python 出错">x</p>')
+    found = set(DEVELOPER_WORDING.findall(reader_text(page)))
+    assert {"`", "tests/", ".toml", "edu_a", "bf6e1859334a", "Python"} <= found
+    assert "not_shown" not in found

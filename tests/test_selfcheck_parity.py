@@ -1,18 +1,26 @@
 """Parity: the checker wheel in real Pyodide (Node.js, the npm package, offline) answers every
-test case and every form profile exactly as CPython does — the full response JSON."""
+test case and every form profile exactly as CPython does — the full response JSON — with the
+site's trimmed standard library (site_builder/stdlib.py). The list of modules that zip holds
+is recorded again here with the full standard library and compared with the committed one.
+
+`python -m tests.test_selfcheck_parity --write-stdlib-modules` rewrites that list."""
 
 from __future__ import annotations
 
+import ast
 import json
 import select
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from checker.api import handle_json
+from site_builder.assets import PYODIDE_NPM
+from site_builder.stdlib import MODULES_FILE, required_entries, trimmed_stdlib
 from site_builder.wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,12 +34,13 @@ STARTUP_SECONDS = 60
 class PyodideChecker:
     """The Node driver: one Pyodide for the whole session, JSON lines both ways."""
 
-    def __init__(self, wheel: Path):
+    def __init__(self, wheel: Path, stdlib: Path | None = None):
         node = shutil.which("node")
         if node is None:
             pytest.fail("node is missing (Node.js >= 18 runs the pyodide npm package)")
         self.process = subprocess.Popen(
-            [node, str(DRIVER), str(wheel)], cwd=ROOT, text=True, encoding="utf-8",
+            [node, str(DRIVER), str(wheel)] + ([str(stdlib)] if stdlib else []),
+            cwd=ROOT, text=True, encoding="utf-8",
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         hello = self._read(STARTUP_SECONDS)
@@ -58,15 +67,32 @@ class PyodideChecker:
             raise AssertionError(f"Pyodide raised: {reply['error']}")
         return reply["response"]
 
+    def modules(self, imports: list[str]) -> list[str]:
+        """Import `imports` in Pyodide; the zip entries of every standard library module loaded."""
+        self.next_id += 1
+        self.process.stdin.write(json.dumps({"id": self.next_id, "modules": imports}) + "\n")
+        self.process.stdin.flush()
+        reply = self._read(30)
+        assert reply["id"] == self.next_id and "error" not in reply, reply
+        return reply["modules"]
+
     def close(self):
         self.process.stdin.close()
         self.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
-def pyodide_checker(tmp_path_factory):
-    # Build the wheel from the current sources (not site/'s copy, which may be older).
-    checker = PyodideChecker(build_wheel(tmp_path_factory.mktemp("wheel")))
+def checker_wheel(tmp_path_factory) -> Path:
+    # Built from the current sources (not site/'s copy, which may be older).
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def pyodide_checker(tmp_path_factory, checker_wheel):
+    """Pyodide with the site's trimmed standard library, as the browser gets it."""
+    stdlib = tmp_path_factory.mktemp("stdlib") / "python_stdlib.zip"
+    stdlib.write_bytes(trimmed_stdlib(PYODIDE_NPM / "python_stdlib.zip"))
+    checker = PyodideChecker(checker_wheel, stdlib)
     yield checker
     checker.close()
 
@@ -114,10 +140,83 @@ def test_checker_cases_match_cpython(pyodide_checker, name, request_):
     assert_same(pyodide_checker, request_)
 
 
-@pytest.mark.parametrize(
-    "request_text",
-    ['{"profile": {"measure": "nowhere"}}', "not json", '{"profile": {"measure": "health", "bogus": 1}}'],
-)
+ERROR_REQUESTS = ['{"profile": {"measure": "nowhere"}}', "not json", '{"profile": {"measure": "health", "bogus": 1}}']
+
+
+@pytest.mark.parametrize("request_text", ERROR_REQUESTS)
 def test_errors_match_cpython(pyodide_checker, request_text):
     assert json.loads(pyodide_checker.handle_json(request_text)) == json.loads(handle_json(request_text))
     assert json.loads(handle_json(request_text))["ok"] is False
+
+
+# --- the trimmed standard library ---------------------------------------------------------
+
+
+def lazy_imports() -> list[str]:
+    """Every module the browser's checker modules name in an import statement, at any depth:
+    an import inside a function runs only on some answers, which the cases may not reach."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, checker.api; print(*sorted(m for m in sys.modules if m.startswith('checker')))"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.split()
+    names = set()
+    for module in loaded:
+        path = ROOT / (module.replace(".", "/") + ".py")
+        if not path.is_file():
+            path = ROOT / module.replace(".", "/") / "__init__.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module)
+    return sorted(name for name in names if name.split(".")[0] != "checker")
+
+
+def record_stdlib_entries(wheel: Path) -> list[str]:
+    """Run everything the browser runs in Pyodide with the full standard library; return the
+    zip entries of the standard library modules that were loaded."""
+    full = PyodideChecker(wheel)
+    try:
+        for name in sorted(PROFILES.keys() - {"_comment"}):
+            full.handle_json(json.dumps({"profile": PROFILES[name]["profile"], "as_of": AS_OF}))
+        for _, request in CASE_LIST:
+            full.handle_json(json.dumps(request, ensure_ascii=False, default=str))
+        for text in ERROR_REQUESTS:
+            full.handle_json(text)
+        return full.modules(lazy_imports())
+    finally:
+        full.close()
+
+
+def test_stdlib_module_list_is_current(checker_wheel):
+    recorded = record_stdlib_entries(checker_wheel)
+    committed = required_entries()
+    missing = sorted(set(recorded) - set(committed))
+    unused = sorted(set(committed) - set(recorded))
+    assert not missing and not unused, (
+        f"the trimmed standard library lacks {missing} and holds unused {unused}: run "
+        "`.venv/bin/python -m tests.test_selfcheck_parity --write-stdlib-modules` and review the diff"
+    )
+
+
+def test_trimmed_stdlib_holds_every_listed_module(pyodide_checker):
+    # Importing them all again in the trimmed Pyodide finds each in its zip.
+    entries = required_entries()
+    names = [e.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for e in entries]
+    assert sorted(pyodide_checker.modules(names)) == sorted(entries)
+
+
+def test_trimmed_stdlib_lacks_the_rest(pyodide_checker):
+    # The zip really is trimmed: a module nothing needs cannot be imported.
+    assert "xml/dom/minidom.py" not in required_entries()
+    assert "xml/dom/minidom.py" not in pyodide_checker.modules(["xml.dom.minidom"])
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write-stdlib-modules"]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        entries = record_stdlib_entries(build_wheel(Path(scratch)))
+    header = "# Standard library modules the 自测 loads in Pyodide (zip entries); see site_builder/stdlib.py.\n"
+    MODULES_FILE.write_text(header + "".join(f"{e}\n" for e in entries), encoding="utf-8")
+    print(f"{MODULES_FILE.relative_to(ROOT)}: {len(entries)} entries")

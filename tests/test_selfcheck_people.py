@@ -120,8 +120,10 @@ def test_senior_doctor_is_told_what_c_takes_and_no_campus_fair(new_page, site_ur
     page.fill("#hc-birth_date", "1988-03-01")
     tick(page, "degree", "博士研究生")
     tick(page, "full_time_degree", "博士研究生")
-    for qid in ("medical_school", "medical_degree", "good_theory", "rich_clinical", "health_c_declaration",
-                "service_commitment"):
+    tick(page, "med_degree_level", "医学博士")
+    yes(page, "med_degree_full_time")
+    tick(page, "medical_school", "医学类院校")
+    for qid in ("good_theory", "rich_clinical", "health_c_declaration", "service_commitment"):
         yes(page, qid)
     yes(page, "primary_care_shortage", False)
     tick(page, "health_title", "副高级")
@@ -129,9 +131,7 @@ def test_senior_doctor_is_told_what_c_takes_and_no_campus_fair(new_page, site_ur
                        ("years_deputy_director", 0), ("years_director", 0)):
         page.fill(f"#hc-{qid}", str(years))
     yes(page, "overseas_achievement", False)
-    for qid in ("health_a_achievements", "health_b_achievements"):
-        tick(page, qid, "以上都没有")
-    page.locator('.hc-q[data-qid="health_c_achievements"] input:not([data-none])').first.check()
+    tick(page, "health_achievements", "省（市）级及以上科研项目课题主要参与人员")
     page.click(".hc-submit")
     wait_result(page)
     step = page.locator(".hc-summary .hc-next-tier")
@@ -153,11 +153,12 @@ def test_graduate_from_the_poster_queued_submit(new_page, site_url, console_erro
     tick(page, "measure", "教育")
     assert not page.locator('.hc-q[data-qid="birth_date"]').is_visible()  # D/E have no age limit
     assert page.locator('.hc-q[data-qid="school_type"] .hc-optional').is_visible()
+    tick(page, "edu_grad_level", "硕士研究生")
+    yes(page, "edu_grad_full_time")
     page.fill("#hc-university", "西南大学")
-    tick(page, "edu_degree", "硕士研究生")
-    tick(page, "edu_full_time_degree", "硕士研究生")
     yes(page, "normal_major")
     yes(page, "fresh_graduate")
+    yes(page, "excellent_graduate")
     yes(page, "service_commitment")
     page.click(".hc-submit")
     submit = page.locator(".hc-submit")
@@ -171,8 +172,8 @@ def test_graduate_from_the_poster_queued_submit(new_page, site_url, console_erro
     held[0].continue_()
     wait_result(page)
     assert submit.inner_text() == "查看结果" and not queued.is_visible()
-    profile = {"measure": "education", "situation": "graduate", "university": "西南大学", "edu_degree": "master",
-               "edu_full_time_degree": "master", "normal_major": True, "fresh_graduate": True,
+    profile = {"measure": "education", "situation": "graduate", "university": "西南大学", "edu_grad_level": "master",
+               "edu_grad_full_time": True, "normal_major": True, "fresh_graduate": True, "excellent_graduate": True,
                "service_commitment": True}
     summary = summary_of(profile)
     assert_summary_shown(page, summary)

@@ -132,6 +132,34 @@ def test_search_finds_the_article_in_the_first_five_and_opens_it(
     assert console_errors == []
 
 
+# Several words, one naming the measure: that measure's article comes first (the search index titles
+# each article with its measure, site_builder/search.py).
+MULTI_WORD_QUERIES = [
+    ("卫生 拔尖人才 条件", "health/#article-13"),
+    ("教育 青年骨干 条件", "education/#article-12"),
+    ("卫生 安家补助", "health/#article-9"),
+]
+
+
+@pytest.mark.parametrize("query, expected", MULTI_WORD_QUERIES)
+def test_a_multi_word_query_ranks_the_named_measures_article_first(site_url, page, query, expected):
+    hits = section_hits(search(page, site_url, query))
+    assert hits[:1] == [expected], f"{query}: {hits[:5]}"
+
+
+def test_the_selfcheck_search_entry_is_its_introduction_not_the_no_script_notice(site_dir):
+    import json
+
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entry = next(doc for doc in index["docs"] if doc["location"] == "selfcheck/")
+    text = entry["text"].replace("\u200b", "")
+    assert "JavaScript" not in text and "启用" not in text and "正在准备" not in text
+    import checker
+
+    labels = [q["label"] for q in checker.questions()]
+    assert text.startswith("<p>") and not [label for label in labels if label in text]
+
+
 # Elements sticking out past the phone's width, except inside a box of the content that scrolls
 # or clips on its own (Material wraps wide tables in one: the table scrolls, not the page).
 OVERFLOWING = """(els, width) => els.filter(e => {

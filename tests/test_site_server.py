@@ -205,12 +205,12 @@ def test_the_server_says_it_is_a_preview_server(capsys):
 def nginx_example() -> str:
     import re
 
-    text = (Path(__file__).parent.parent / "docs" / "deploy.md").read_text("utf-8")
+    text = (Path(__file__).parent.parent / "DEPLOY.md").read_text("utf-8")
     return "\n".join(re.findall(r"```nginx\n(.*?)```", text, re.S))
 
 
 def test_the_nginx_example_matches_this_server():
-    """docs/deploy.md: one type per extension, the same types and charsets as MIME_TYPES, TLS with a
+    """DEPLOY.md: one type per extension, the same types and charsets as MIME_TYPES, TLS with a
     redirect from HTTP and HSTS, and the http2 directive of nginx 1.25.1+."""
     import re
 

@@ -246,7 +246,7 @@ function renderMoney(moneyData, shown, siteRoot) {
         {},
         // The total always; its parts only when they hold something.
         TOTAL_LABELS.filter(([key]) => key === "total" || totals[key]).map(([key, label]) =>
-          el("tr", { "data-total": key }, el("th", { text: label }), el("td", { text: texts[key] || "—" })),
+          el("tr", { "data-total": key }, el("th", { text: label }), el("td", { text: texts[key] || (key === "total" ? "按实际在合工作时长据实发放" : "—") })),
         ),
       ),
     ),
@@ -451,7 +451,9 @@ export function renderResult(area, result, { siteRoot, shareURL, policyVersion, 
     renderAnswers(answers),
     el("h3", { class: "hc-detail-title", text: "详细判断" }),
     renderProgrammes(result, siteRoot),
-    renderMoney(result.money, (result.summary || {}).money, siteRoot),
+    // The detail of the money the summary speaks of: the firm money, or with no firm tier the
+    // money after a favourable review.
+    renderMoney(((result.summary || {}).money || {}).firm === false ? result.money_if_review : result.money, (result.summary || {}).money, siteRoot),
     notes.length
       ? folded("hc-notes hc-result-notes", `服务承诺、考核与退还（${notes.length} 条）`, listOf(notes, (n) => renderNote(n, siteRoot), "hc-list"))
       : null,

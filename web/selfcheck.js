@@ -80,7 +80,9 @@ function startChecker(root) {
   worker.postMessage({
     type: "init",
     pyodideURL: abs(root.dataset.pyodide),
+    stdlibURL: abs(root.dataset.stdlib),
     wheelURL: abs(root.dataset.wheel),
+    download: Object.fromEntries(Object.entries(JSON.parse(root.dataset.download)).map(([path, sizes]) => [abs(path), sizes])),
     lockInfo: JSON.parse(root.dataset.lockInfo),
   });
   const check = (request) =>

@@ -8,7 +8,8 @@ the article it rests on. `guide_pages(data)` takes a (modified) copy of the rule
 the tests prove that no figure is typed by hand.
 
 `install_guide_assets` is a post-build step (site_builder.build.POST_BUILD_STEPS): it copies the
-guide's stylesheet (screen and print) into the built site.
+guide's stylesheet (screen and print) into the built site, and the QR encoder web/qr.js loads
+(npm package qrcode-generator, pinned in package.json) from node_modules.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ __all__ = ["guide_pages", "guide_markdown", "install_guide_assets", "article_rul
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "guide" / "guide.css"
 STYLESHEET_TARGET = "assets/hc/guide.css"
+QR_ENCODER = Path(__file__).resolve().parents[2] / "node_modules" / "qrcode-generator" / "dist" / "qrcode.mjs"
+QR_ENCODER_TARGET = "assets/hc/vendor/qrcode-generator.mjs"  # web/qr.js imports it from here
 
 
 def _index(data: dict) -> str:
@@ -86,3 +89,8 @@ def install_guide_assets(site_dir: Path) -> None:
     target = site_dir / STYLESHEET_TARGET
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(STYLESHEET, target)
+    if not QR_ENCODER.is_file():
+        raise FileNotFoundError("node_modules/qrcode-generator is missing: run scripts/setup (npm ci)")
+    encoder = site_dir / QR_ENCODER_TARGET
+    encoder.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(QR_ENCODER, encoder)

@@ -1,32 +1,37 @@
 """校园招聘 kit: a one-screen summary for graduates (tiers D/E of both measures), a QR code that
-opens the self-check's graduate path at the configured `site_url`, and an A4 print layout."""
+opens the self-check's graduate path, the event (date, venue, contact) when configured, and an A4
+print layout.
+
+The QR code is drawn in the browser from the address the page was opened at (web/qr.js), so a
+printed poster points to where it was printed from. A code made at build time, shown when scripts
+are off, is kept only when `site_url` in mkdocs.yml is a real address: a placeholder host is never
+printed; the build warns instead.
+"""
 
 from __future__ import annotations
 
-import re
 from html import escape
 from pathlib import Path
 
 import segno
 
+from site_builder import siteconfig
 from site_builder.guide.common import MEASURE_SHORT_NAMES, cite, note
 from site_builder.guide.measure_pages import criterion_lines, benefit_table
 
 PAGE = "guide/campus.md"
 SELFCHECK_PATH = "selfcheck/?path=graduate"
-MKDOCS_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+EVENT_FIELDS = {"date": "时间", "venue": "地点", "contact": "联系方式"}
 
 
-def site_url(config_file: Path = MKDOCS_YML) -> str:
-    """The site's public address, as configured in mkdocs.yml (`site_url:`), ending in "/"."""
-    match = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", config_file.read_text(encoding="utf-8"), re.M)
-    if not match:
-        raise ValueError("mkdocs.yml has no site_url: the campus QR code needs the public address")
-    return match.group(1).rstrip("/") + "/"
+def site_url(config_file: Path = siteconfig.MKDOCS_YML) -> str | None:
+    """The site's public address from mkdocs.yml, ending in "/"; None when unset or a placeholder."""
+    url = siteconfig.site_url(config_file)
+    return None if siteconfig.is_placeholder(url) else url
 
 
-def graduate_url(base: str | None = None) -> str:
-    return (base or site_url()) + SELFCHECK_PATH
+def graduate_url(base: str) -> str:
+    return base + SELFCHECK_PATH
 
 
 def qr_svg(url: str) -> str:
@@ -36,13 +41,46 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="二维码：{escape(url)}" data-url="{escape(url)}" ', 1)
 
 
+def qr_box(base_url: str | None) -> list[str]:
+    """The poster's QR code: drawn by web/qr.js from the page's own address; the build-time code
+    (or, without a real site_url, a note for whoever prints it) shows until then."""
+    if base_url:
+        url = graduate_url(base_url)
+        fallback, shown = qr_svg(url), escape(url)
+    else:
+        siteconfig.log.warning(
+            "site_url in mkdocs.yml (%s) is not a real address: the campus poster's QR code is "
+            "drawn in the browser only; set site_url before printing without scripts.",
+            siteconfig.site_url() or "unset")
+        fallback = ('<p class="hc-qr-missing">二维码在浏览器启用脚本后显示。网站管理员：在网站配置中填写本站的'
+                    "正式网址后，未启用脚本时也能显示二维码。</p>")
+        shown = ""
+    return [
+        f'<div class="hc-qr-box" data-hc-qr="{SELFCHECK_PATH}" data-hc-qr-label="二维码：用手机打开自测">',
+        f'<div class="hc-qr-slot" data-hc-qr-slot>{fallback}</div>',
+        f'<p>扫码用手机自测：我可能属于哪一类？<br><span class="hc-url" data-hc-qr-text>{shown}</span></p>',
+        "</div>",
+    ]
+
+
+def event_lines(settings: dict) -> list[str]:
+    """The recruiting event's date, venue and contact, those that are configured."""
+    fields = siteconfig.filled(settings.get("campus"), tuple(EVENT_FIELDS))
+    if not fields:
+        return []
+    items = "".join(f"<li><strong>{EVENT_FIELDS[k]}</strong>：{escape(v)}</li>" for k, v in fields.items())
+    return [f'<ul class="hc-event">{items}</ul>', ""]
+
+
 def graduate_tiers(rules: dict) -> list[str]:
     """The tiers recruited on campus: those the rule data sends through 现场考核招聘."""
     return note(rules, "campus_recruitment")["tiers"]
 
 
-def campus_page(data: dict, base_url: str | None = None) -> str:
-    url = graduate_url(base_url)
+def campus_page(data: dict, base_url: str | None = None, settings: dict | None = None) -> str:
+    """`base_url`: the public address for the build-time code (default: a real `site_url`)."""
+    base_url = base_url if base_url is not None else site_url()
+    settings = settings if settings is not None else siteconfig.extra()
     questions = {q["id"]: q for q in data["questions"]}
     recruited = sorted({t for rules in data["measures"].values() for t in graduate_tiers(rules)})
     tier_letters = "、".join(f"{t.upper()}类" for t in recruited)
@@ -54,6 +92,7 @@ def campus_page(data: dict, base_url: str | None = None) -> str:
         f"合川区面向优秀应届毕业生引进**急需紧缺教育人才和卫生人才（{tier_letters}）**，"
         "现场考核、现场体检、现场签约。下面是各类人才可享受的待遇标准：",
         "",
+        *event_lines(settings),
     ]
     for measure, rules in data["measures"].items():
         table = benefit_table(rules, "introduction", only=set(graduate_tiers(rules)))
@@ -63,10 +102,7 @@ def campus_page(data: dict, base_url: str | None = None) -> str:
         if commitment:
             poster += [f"{escape(commitment['text'])} {cite(commitment['citation'], PAGE)}", ""]
     poster += [
-        '<div class="hc-qr-box">',
-        qr_svg(url),
-        f'<p>扫码用手机自测：我可能属于哪一类？<br><span class="hc-url">{escape(url)}</span></p>',
-        "</div>",
+        *qr_box(base_url),
         "",
         '<p class="hc-poster-note">自测结果仅供参考，不是正式认定。</p>',
         "",

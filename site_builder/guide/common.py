@@ -6,6 +6,7 @@ Every figure a guide page shows is formatted here from a value of the rule data
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from checker.citation import MEASURE_SHORT_NAMES  # noqa: F401 (re-exported for the page modules)
@@ -59,6 +60,50 @@ def programme_total(rules: dict, programme_id: str, tier: str) -> int | None:
     totals = [benefit_total(b, tier) for b in rules["benefits"]
               if b["programme"] == programme_id and summable(b) and tier in b["amounts"]]
     return sum(totals) if totals else None
+
+
+# Money paid to the person, every year of its schedule (安家补助 in instalments, 生活资助 monthly),
+# and what is applied for per project and paid after review (教研/科研资助): funding, not income.
+RECURRING_KINDS = ("instalments", "monthly")
+PROJECT_KINDS = ("on_application",)
+
+
+@dataclass(frozen=True)
+class TierMoney:
+    """What one tier of a programme receives, as every page shows it (the one place it is worked
+    out from the rule data): income per year and over its schedule, project funding apart."""
+    per_year: int | None  # income a year, averaged over the schedule (元, rounded)
+    years: int | None  # length of the income schedule in years
+    income: int | None  # income over the whole schedule
+    project: int | None  # project funding that may be applied for (not income)
+
+
+def tier_money(rules: dict, programme_id: str, tier: str) -> TierMoney:
+    schedule: dict[int, int] = {}
+    project = []
+    for entry in rules["benefits"]:
+        amount = entry.get("amounts", {}).get(tier)
+        if entry["programme"] != programme_id or amount is None:
+            continue
+        benefit = Benefit(entry, tier, amount)
+        if entry["kind"] in RECURRING_KINDS:
+            for year, paid in benefit.yearly().items():
+                schedule[year] = schedule.get(year, 0) + paid
+        elif entry["kind"] in PROJECT_KINDS:
+            project.append(amount)
+    income = sum(schedule.values()) if schedule else None
+    years = len(schedule) or None
+    return TierMoney(
+        per_year=round(income / years) if income is not None else None,
+        years=years, income=income, project=sum(project) if project else None,
+    )
+
+
+def income_text(money: TierMoney) -> str | None:
+    """每年约X万元（税前），N年共Y万元: the income of a tier as every page words it."""
+    if not money.per_year:
+        return None
+    return f"每年约{yuan(money.per_year)}（税前），{money.years}年共{yuan(money.income)}"
 
 
 def short_label(citation: dict) -> str:

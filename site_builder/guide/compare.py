@@ -5,7 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, age_limit, cite, md_cell, per_month,
-                                       programme_total, short_label, tier_ids, yuan)
+                                       programme_total, short_label, tier_ids, yuan,
+                                       income_text, tier_money)
 from site_builder.guide.measure_pages import funding_table
 
 PAGE = "guide/compare.md"
@@ -54,15 +55,16 @@ def compare_page(data: dict) -> str:
             rows.append(row)
         out += _table(head, rows)
 
-    out += ["## 引进人才：各项待遇合计 {: #introduction-total }", "",
-            "安家补助、资助和生活资助按规定标准相加（柔性引进、其他待遇不计入）。", ""]
+    out += ["## 引进人才：个人每年约多少 {: #introduction-total }", "",
+            "安家补助和生活资助按发放年限平均到每一年（税前）；教研（科研）资助按项目申请、经评审后拨付，"
+            "不是个人收入，不计入（柔性引进、其他待遇也不计入）。", ""]
     tiers = list(dict.fromkeys(t for r in measures.values() for t in tier_ids(r, "introduction")))
     rows = []
     for t in tiers:
         row = [_tier_label(next(iter(measures.values())), t)]
         for rules in measures.values():
-            total = programme_total(rules, "introduction", t)
-            row.append("—" if total is None else f"**{yuan(total)}**")
+            text = income_text(tier_money(rules, "introduction", t)) if t in rules["tiers"] else None
+            row.append(text or "—")
         rows.append(row)
     out += _table(head, rows)
 

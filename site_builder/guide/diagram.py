@@ -13,7 +13,7 @@ from html import escape
 
 WIDTH = 340
 BOX_WIDTH = 300
-CHARS_PER_LINE = 19  # full-width characters that fit in BOX_WIDTH at FONT_SIZE
+CHARS_PER_LINE = 18  # full-width characters that fit in BOX_WIDTH at FONT_SIZE, less one for 禁则
 FONT_SIZE = 14
 LINE_HEIGHT = 20
 PADDING = 10
@@ -26,8 +26,28 @@ def short_text(step: str) -> str:
     return text.rstrip("。；;")
 
 
+# Chinese line breaking (禁则): these never start a line, and those never end one.
+NO_LINE_START = "，、。；：？！）》」』”’%"
+NO_LINE_END = "（《「『“‘"
+
+
 def wrap(text: str, width: int = CHARS_PER_LINE) -> list[str]:
-    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    """Lines of at most `width` characters, one more where a closing mark is pulled back onto
+    the line before (a line never starts with "，" or "、"), one less where an opening mark is
+    pushed down to the next line."""
+    lines: list[str] = []
+    rest = text
+    while len(rest) > width:
+        cut = width
+        if rest[cut] in NO_LINE_START:
+            cut += 1
+            while cut < len(rest) and rest[cut] in NO_LINE_START:  # "）。" hangs as a pair
+                cut += 1
+        elif rest[cut - 1] in NO_LINE_END:
+            cut -= 1
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return lines + [rest] if rest or not lines else lines
 
 
 def procedure_svg(steps: list[str], title: str) -> str:

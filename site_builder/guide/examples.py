@@ -71,7 +71,7 @@ def example_section(index: int, title: str, case: dict, questions: dict[str, dic
 
 def examples_page() -> str:
     out = ["# 典型示例", "",
-           "以下示例取自自测程序自己的测试用例，结果由自测程序实时计算得出（以示例中的评估日期计算年龄）。"
+           "以下示例的结果由自测程序按同一份规则数据计算得出（以示例中的评估日期计算年龄）。"
            "“需评审”表示该项须由评审认定，自测无法判断。", ""]
     questions = {q["id"]: q for q in checker.questions()}
     for index, (stem, title) in enumerate(EXAMPLES.items(), start=1):

@@ -62,14 +62,14 @@ def _rules_by_article(measure: str) -> dict[int, list[tuple[str, str, str]]]:
         found.setdefault(citation["article"], []).append((kind, f"{what}（{short_label(citation)}）", values))
 
     add(rules["disclaimer"]["citation"], "说明", "自测结果的声明：解释机关", rules["disclaimer"]["interpreters"])
-    for cid, c in rules["criteria"].items():
-        add(c["citation"], "条件", f"{c['label']} [{cid}]", _criterion_values(c))
+    for c in rules["criteria"].values():
+        add(c["citation"], "条件", c["label"], _criterion_values(c))
     for b in rules["benefits"]:
-        add(b["citation"], "待遇", f"{b['name']} [{b['id']}]", _benefit_values(b, rules["tiers"]))
+        add(b["citation"], "待遇", b["name"], _benefit_values(b, rules["tiers"]))
     for f in rules["funding"]:
         add(f["citation"], "出资", f["label"], f"用人单位{f['employer_percent']}%，专项资金{f['fund_percent']}%")
     for n in rules["notes"]:
-        add(n["citation"], "说明", f"自测结果附注 [{n['id']}]", n["text"])
+        add(n["citation"], "说明", "自测结果附注", n["text"])
     for n in rules["not_modelled"]:
         add(n["citation"], "未建模", "自测不使用本条", n["reason"])
     return found
@@ -85,7 +85,7 @@ def article_rules(measure: str, article_number: int) -> str:
         for kind, what, values in entries
     )
     return (
-        '<details class="hc-literate info" data-search-exclude><summary>自测程序如何使用本条</summary>'
+        '<details class="hc-literate" data-search-exclude><summary>自测程序如何使用本条</summary>'
         '<div class="hc-table"><table><thead><tr><th scope="col">类型</th><th scope="col">规则</th>'
         f'<th scope="col">取值</th></tr></thead><tbody>{rows}</tbody></table></div></details>'
     )

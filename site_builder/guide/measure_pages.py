@@ -9,7 +9,8 @@ from html import escape
 from checker.citation import Citation
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite,
                                        cite_html, md_cell, months, note, per_month, programme_total,
-                                       summable, tier_ids, yuan)
+                                       summable, tier_ids, tier_money, yuan,
+                                       income_text)
 from site_builder.guide.diagram import procedure_svg
 from site_builder.text import lookup
 
@@ -86,20 +87,28 @@ def tiers_page(measure: str, rules: dict, questions: dict) -> str:
     for programme in rules["programmes"]:
         out += [f"## {programme['name']} {{: #{programme['id']} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
         for entry in programme["tiers"]:
+            # One fold per tier: a phone shows the list of tiers first (web: hc-page.js opens the
+            # fold a link points into).
             tier = rules["tiers"][entry["tier"]]
-            out += [f"### {tier['name']} {{: #{programme['id']}-{entry['tier']} }}", ""]
+            income = income_text(tier_money(rules, programme["id"], entry["tier"]))
+            money = f'<span class="hc-tier__money">{escape(income)}</span>' if income else ""
+            out += [f'<details class="hc-tier" id="{programme["id"]}-{entry["tier"]}" markdown>',
+                    f'<summary><strong>{escape(tier["name"])}</strong>{money}</summary>', ""]
             for cid in tier["criteria"] + entry["also"]:
                 out += criterion_lines(rules, questions, cid, page)
-            out += ["", _tier_summary(measure, rules, programme["id"], entry["tier"]), ""]
+            out += ["", _tier_summary(measure, rules, programme["id"], entry["tier"]), "", "</details>", ""]
     return "\n".join(out)
 
 
 def _tier_summary(measure: str, rules: dict, programme_id: str, tier: str) -> str:
     """One line under a tier's checklist: its money at a glance and where to read on."""
     parts = []
-    total = programme_total(rules, programme_id, tier)
-    if total is not None:
-        parts.append(f"按标准合计**{yuan(total)}**")
+    money = tier_money(rules, programme_id, tier)
+    income = income_text(money)
+    if income:
+        parts.append(f"**{income}**")
+    if money.project:
+        parts.append(f"另可申请项目资助{yuan(money.project)}（不是个人收入）")
     parts.append(f"[待遇详情]({page_path(measure, 'benefits').removeprefix('guide/')}#{programme_id})")
     procedure = tier_procedure(rules, programme_id, tier)
     if procedure:
@@ -130,17 +139,25 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
              if any(t in b["amounts"] for b in entries) and (only is None or t in only)]
     if not entries or not tiers:
         return []
+    # Income (paid to the person) is totalled apart from project funding, which is not income;
+    # with the income columns, a monthly benefit's term total is in the personal total already.
+    money = {t: tier_money(rules, programme_id, t) for t in tiers}
+    per_year = any(m.per_year for m in money.values())
+    years = {m.years for m in money.values() if m.years}
+    term_totals = not per_year
     head = ["类别"]
     for b in entries:
         if b["kind"] in ("monthly", "monthly_by_time"):
             head.append(f"{b['name']}（每月）")
-            if b["kind"] == "monthly":
+            if b["kind"] == "monthly" and term_totals:
                 head.append(f"{b['name']}（{months(b)}个月合计）")
         else:
             head.append(b["name"])
-    adds_up = sum(1 for b in entries if summable(b)) > 1
+    adds_up = not per_year and sum(1 for b in entries if summable(b)) > 1
     if adds_up:
         head.append("合计")
+    if per_year:
+        head[1:1] = ["个人每年约（税前）", f"个人{years.pop()}年合计（税前）" if len(years) == 1 else "个人合计（税前）"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for t in tiers:
         cells = [rules["tiers"][t]["name"]]
@@ -148,12 +165,15 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
             amount = b["amounts"].get(t)
             if b["kind"] in ("monthly", "monthly_by_time"):
                 cells.append(per_month(amount) if amount is not None else "—")
-                if b["kind"] == "monthly":
+                if b["kind"] == "monthly" and term_totals:
                     cells.append(yuan(benefit_total(b, t)) if amount is not None else "—")
             else:
                 cells.append(yuan(amount) if amount is not None else "—")
         if adds_up:
             cells.append(f"**{yuan(programme_total(rules, programme_id, t))}**")
+        if per_year:
+            m = money[t]
+            cells[1:1] = [f"**{yuan(m.per_year)}**", yuan(m.income)] if m.per_year else ["—", "—"]
         rows.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return rows
 

@@ -1,7 +1,12 @@
 // Runs the checker wheel in real Pyodide (from node_modules, offline) and answers JSON lines.
-// Usage: node driver.mjs <checker wheel>
+// Usage: node driver.mjs <checker wheel> [<python_stdlib.zip>]
+// (the second argument: the site's trimmed standard library instead of the npm package's full one)
 // Prints {"ready": true, "python": "3.14.x"} once, then for each input line {"id", "request"}
 // (request: the JSON string handle_json takes) one line {"id", "response"} or {"id", "error"}.
+// A line {"id", "modules": [names]} imports those modules (each may be missing) and answers
+// {"id", "modules": [the zip entry of every loaded module read from the standard library zip]}.
+// The worker's own steps (sysconfig, unpackArchive, pyimport) are repeated here in the same
+// order, so what the browser imports, this process imports too.
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
@@ -20,8 +25,10 @@ process.on("uncaughtException", fail);
 process.on("unhandledRejection", fail);
 
 const lock = JSON.parse(fs.readFileSync(path.join(pyodideDir, "pyodide-lock.json"), "utf8"));
+const stdlib = process.argv[3];
 const pyodide = await loadPyodide({
   indexURL: pyodideDir + path.sep,
+  ...(stdlib ? { stdLibURL: path.resolve(stdlib) } : {}),
   // No packages: an accidental package load fails here instead of downloading from a CDN.
   lockFileContents: { info: lock.info, packages: {} },
   stdout: (line) => process.stderr.write(line + "\n"), // stdout carries the protocol only
@@ -31,17 +38,37 @@ const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('pu
 pyodide.unpackArchive(new Uint8Array(fs.readFileSync(process.argv[2])), "wheel", {
   extractDir: sitePackages,
 });
+pyodide.runPython("import importlib; importlib.invalidate_caches()");
 const api = pyodide.pyimport("checker.api");
 const handle = api.handle_json;
 const python = pyodide.runPython("import platform; platform.python_version()");
 process.stdout.write(JSON.stringify({ ready: true, python }) + "\n");
 
+// Imports the given names, then lists the loaded modules read from the standard library zip.
+const RECORD = `
+import importlib, json, sys
+for _name in json.loads(_names):
+    try:
+        importlib.import_module(_name)
+    except ImportError:
+        pass  # not in this zip, or not a module: the caller compares the lists
+_zip = f"/lib/python{sys.version_info[0]}{sys.version_info[1]}.zip/"
+_files = (getattr(m, "__file__", None) or "" for m in list(sys.modules.values()))
+json.dumps(sorted({f.removeprefix(_zip) for f in _files if f.startswith(_zip)}))
+`;
+
 for await (const line of readline.createInterface({ input: process.stdin })) {
   if (!line.trim()) continue;
-  const { id, request } = JSON.parse(line);
+  const { id, request, modules } = JSON.parse(line);
   let reply;
   try {
-    reply = { id, response: handle(request) };
+    if (modules) {
+      const globals = pyodide.toPy({ _names: JSON.stringify(modules) });
+      reply = { id, modules: JSON.parse(pyodide.runPython(RECORD, { globals })) };
+      globals.destroy();
+    } else {
+      reply = { id, response: handle(request) };
+    }
   } catch (error) {
     reply = { id, error: String(error && error.message || error) };
   }
