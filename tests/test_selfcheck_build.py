@@ -242,3 +242,15 @@ def test_next_step_links_point_at_existing_procedures(site_dir):
         assert {"introduction:a", "introduction:d", "training:young"} <= set(info["tiers"])
         for tier in info["tiers"].values():
             assert f'id="{tier["anchor"]}"' in page and tier["title"]
+
+
+def test_the_university_field_suggests_names_built_into_the_page():
+    """The form suggests university names as the person types, from a list built here (edu art.4
+    D/E): a <datalist> tied to the field, full names and short names, nothing fetched."""
+    html = selfcheck.form_html(checker.questions())
+    field = re.search(r'<input [^>]*name="university"[^>]*>', html).group(0)
+    list_id = re.search(r'list="([^"]+)"', field).group(1)
+    datalist = re.search(rf'<datalist id="{re.escape(list_id)}">(.*?)</datalist>', html).group(1)
+    names = set(re.findall(r'<option value="([^"]+)">', datalist))
+    assert {"北京师范大学", "重庆师范大学", "北师大", "哈尔滨工业大学（威海）"} <= names
+    assert "交大" not in names  # an ambiguous short name is not offered
