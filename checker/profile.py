@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from functools import cache
 
-from checker.errors import ValidationError
+from checker.errors import RuleDataError, ValidationError
 from checker.questions import by_id, checks, rank, shown_ids
 
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # also the profile schema's; \d would take full-width digits
@@ -79,7 +79,7 @@ def _check(q: dict, value, errors: list):
             errors.append({"field": field, "message": f"过长（最多 {MAX_TEXT} 个字符）"})
             return None
         return value.strip() or None
-    raise AssertionError(f"unknown question type {kind}")  # the data is checked by tests
+    raise RuleDataError(f"rules/questions.toml, {field}: unknown question type {kind!r}")
 
 
 def _position(question_id: str, value) -> int:
@@ -132,7 +132,7 @@ def validate(profile, as_of: dt.date) -> dict:
     if not errors:
         errors += _cross_check(clean)
     if "measure" not in clean and not any(e["field"] == "measure" for e in errors):
-        errors.append({"field": "measure", "message": "必填：请选择办法（education 或 health）"})
+        errors.append({"field": "measure", "message": "必填：请选择您想了解的办法（教育或卫生）"})
     if errors:
         raise ValidationError(errors)
     return clean
