@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import hashlib
+import zlib
 import io
 import tomllib
 from functools import cache
@@ -26,12 +26,13 @@ VERSION_FILE = "version.toml"  # the date the data last changed and its checksum
 
 @cache
 def checksum() -> str:
-    """A short checksum of every rule and data file (rules/*.toml but the version file, data/*.csv),
-    so a result names the exact data it was computed from."""
-    digest = hashlib.sha256()
+    """A short checksum (CRC-32, 8 hex digits) of every rule and data file (rules/*.toml but the
+    version file, data/*.csv), so a result names the exact data it was computed from. zlib, not
+    hashlib: it is built into Pyodide, whose trimmed standard library has no hashlib."""
+    crc = 0
     for folder, suffix in (("rules", ".toml"), ("data", ".csv")):
         files = resources.files("checker").joinpath(folder)
         for name in sorted(f.name for f in files.iterdir() if f.name.endswith(suffix) and f.name != VERSION_FILE):
-            digest.update(f"{folder}/{name}\n".encode())
-            digest.update(files.joinpath(name).read_bytes())
-    return digest.hexdigest()[:8]
+            crc = zlib.crc32(f"{folder}/{name}\n".encode(), crc)
+            crc = zlib.crc32(files.joinpath(name).read_bytes(), crc)
+    return f"{crc:08x}"
