@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import zlib
 import io
 import tomllib
+import zlib
 from functools import cache
 from importlib import resources
 
@@ -26,9 +26,9 @@ VERSION_FILE = "version.toml"  # the date the data last changed and its checksum
 
 @cache
 def checksum() -> str:
-    """A short checksum (CRC-32, 8 hex digits) of every rule and data file (rules/*.toml but the
-    version file, data/*.csv), so a result names the exact data it was computed from. zlib, not
-    hashlib: it is built into Pyodide, whose trimmed standard library has no hashlib."""
+    """A short checksum of every rule and data file (rules/*.toml but the version file, data/*.csv),
+    so a result names the exact data it was computed from."""
+    # CRC-32, not hashlib: Pyodide ships hashlib as a separate package the 自测 page never loads.
     crc = 0
     for folder, suffix in (("rules", ".toml"), ("data", ".csv")):
         files = resources.files("checker").joinpath(folder)

@@ -10,9 +10,9 @@ sheet) is read the same way through openpyxl (checker/spreadsheet.py, the option
 The report (report_row) has one row per valid applicant: line (the record's first line),
 applicant, measure, programme (the one with the best verdict), tier (its highest tier met or
 under review), tier_name, tier_verdict, verdict (the programme's: its highest tier's verdict,
-else the best of its tiers), verdict_label, missing (what the nearest higher tier open to the
-applicant's path still needs, or, with no tier, what the best tier needs; "；"-separated),
-total_yuan, employer_yuan, fund_yuan. It is UTF-8 with BOM (or .xlsx); a cell a spreadsheet would
+else the best of its tiers), verdict_label, missing (what the next tier on the applicant's path still needs, as actions;
+"；"-separated), next_tier (those actions → the tier and what it adds, as the 自测 page shows
+it; both from checker/summary.py), total_yuan, employer_yuan, fund_yuan. It is UTF-8 with BOM (or .xlsx); a cell a spreadsheet would
 run as a formula gets a leading '. write_report writes it beside the target and moves it into
 place at the end.
 
@@ -36,12 +36,13 @@ from contextlib import ExitStack, closing, contextmanager
 from itertools import chain, islice
 from pathlib import Path
 
-from checker.engine import GOODNESS, NOT_MET, VERDICT_LABELS, Result, evaluate
+from checker.engine import GOODNESS, VERDICT_LABELS, Result, evaluate
 from checker.errors import ValidationError, error_lines
 from checker.questions import by_id
+from checker.summary import next_tiers
 
 REPORT_COLUMNS = ["line", "applicant", "measure", "programme", "tier", "tier_name", "tier_verdict", "verdict",
-                  "verdict_label", "missing", "total_yuan", "employer_yuan", "fund_yuan"]
+                  "verdict_label", "missing", "next_tier", "total_yuan", "employer_yuan", "fund_yuan"]
 PASS_THROUGH = "applicant"
 _BOOLS = {"true": True, "false": False, "是": True, "否": False}
 PARALLEL_FROM_ROWS = 2000  # below this, starting processes costs more than it saves
@@ -79,15 +80,11 @@ def parse_cell(question: dict, cell: str):
 
 
 def report_row(result: Result) -> dict:
-    """One report row: the best programme, its highest tier, what the next tier needs, the money."""
+    """One report row: the best programme, its highest tier, the money, and the next tier as the
+    checker's summary words it (the 自测 page shows the same, checker/summary.py)."""
     best = max(result.programmes, key=lambda p: GOODNESS[p.verdict])  # first of the best
     tier = best.highest
-    if tier is None:
-        needs = best.deciding
-    else:  # the nearest higher tier open to this person's path (调入 / 应届 / 柔性 / 区内)
-        above = best.tiers[:best.tiers.index(tier)]
-        needs = next((t for t in reversed(above) if not any(
-            o.verdict == NOT_MET and o.criterion.get("field") == "situation" for o in t.outcomes)), None)
+    step = next((n for n in next_tiers(result) if n["programme"] == best.programme["id"]), None)
     money = result.money
     employer, fund = money.shares() if money else (None, None)
     return {
@@ -98,7 +95,8 @@ def report_row(result: Result) -> dict:
         "tier_verdict": tier.verdict if tier else "",
         "verdict": best.verdict,
         "verdict_label": VERDICT_LABELS[best.verdict],
-        "missing": "；".join(needs.missing_labels) if needs else "",
+        "missing": "；".join(a["text"] for a in step["actions"]) if step else "",
+        "next_tier": step["text"] if step else "",
         "total_yuan": (money.total if money.total is not None else "") if money else 0,
         "employer_yuan": "" if employer is None else employer,
         "fund_yuan": "" if fund is None else fund,

@@ -21,6 +21,7 @@ from checker.errors import ValidationError, error_lines, json_error_text
 from checker.profile import parse_date
 from checker.questions import questions
 from checker.schema import profile_schema
+from checker.summary import yuan_text
 
 AS_OF_HELP = "评估日 YYYY-MM-DD（默认：今天）"
 EXIT_CODES = """退出码：
@@ -97,16 +98,23 @@ def _as_of(text: str | None) -> dt.date:
 
 
 def render_text(result: Result) -> str:
-    """The result in Chinese, for a terminal."""
+    """The result in Chinese, for a terminal: the checker's summary first, then the trace."""
     d = result.to_dict()
     marks = {"met": "✓", "not_met": "✗", "review": "?", "unanswered": "…"}
+    summary = d["summary"]
     names = {p["id"]: p["name"] for p in d["programmes"]}
     lines = [f"{d['measure_name']} · 自测结果（评估日 {d['as_of']}）", d["provenance"]["text"], ""]
+    lines += [f"  {line}" for line in summary["lines"]]
+    lines += ["", "—— 逐条判断 ——", ""]
+    status = {p["id"]: p for p in summary["programmes"]}
     for p in d["programmes"]:
-        head = f"【{p['name']}】{p['verdict_label']}"
+        head = f"【{p['name']}】{status[p['id']]['status_label']}"
         if p["highest_tier_name"]:
             head += f" · 最高可能层次：{p['highest_tier_name']}"
         lines.append(head)
+        if not status[p["id"]]["applies"]:
+            lines += ["  不适用于所选情况", ""]
+            continue
         for t in p["tiers"]:
             lines.append(f"  {t['name']}：{t['verdict_label']}")
             for f in t["findings"]:
@@ -118,32 +126,32 @@ def render_text(result: Result) -> str:
         for n in p["notes"]:
             lines.append(f"  说明：{n['text']}［{n['citation']['label']}］")
         lines.append("")
-    money = d["money"]
+    money, shown = d["money"], summary["money"] or {}
     if money:
         t = money["totals"]
         basis = "、".join(f"{names[b['programme']]} {b['tier_name']}（{VERDICT_LABELS[b['verdict']]}）"
                           for b in money["basis"]) or "无已符合的层次"
         lines.append(f"资金测算依据：{basis}")
         for w in money["withheld"]:
-            lines.append(f"  {names[w['programme']]} {w['tier_name']}：未承诺服务年限，待遇不计入（否则约 {w['total']} 元）")
-        parts = [f"按计划发放 {t['scheduled']} 元", f"按需申请 {t['on_application']} 元"]
+            lines.append(f"  {names[w['programme']]} {w['tier_name']}：未承诺服务年限，待遇不计入（否则约 {yuan_text(w['total'])}）")
+        parts = [f"按计划发放 {yuan_text(t['scheduled'])}", f"按需申请 {yuan_text(t['on_application'])}"]
         if t["by_time_monthly"]:
-            parts.append(f"按实际在合工作时长估算 {t['by_time_estimate']} 元" if t["estimate"]
-                         else f"另每月 {t['by_time_monthly']} 元，按实际在合工作时长据实发放")
-        total = "按实际在合工作时长据实发放" if t["total"] is None else f"{t['total']} 元"
+            parts.append(f"按实际在合工作时长估算 {yuan_text(t['by_time_estimate'])}" if t["estimate"]
+                         else f"另每月 {yuan_text(t['by_time_monthly'])}，按实际在合工作时长据实发放")
+        total = "按实际在合工作时长据实发放" if t["total"] is None else yuan_text(t["total"])
         lines.append(f"资金测算：合计 {total}（{'，'.join(parts)}）")
         if t["employer"] is not None:
-            lines.append(f"  用人单位承担 {t['employer']} 元，区人才专项资金承担 {t['fund']} 元")
-        for s in money["split"]:
-            lines.append(f"  {s['label']}")
+            lines.append(f"  用人单位承担 {yuan_text(t['employer'])}，区人才专项资金承担 {yuan_text(t['fund'])}")
+        for s, split_text in zip(money["split"], shown.get("split_text", [])):
+            lines.append(f"  {s['label']}" + (f"：{split_text}" if s["employer_percent"] is not None else ""))
         for y in money["yearly"]:
             period = f"（{y['from']} 至 {y['to']}）" if y["from"] else ""
-            lines.append(f"  第 {y['year']} 年{period}：{y['total']} 元")
+            lines.append(f"  第 {y['year']} 年{period}：{yuan_text(y['total'])}")
         review = d["money_if_review"]
         if review:
             tiers = "、".join(f"{names[b['programme']]} {b['tier_name']}" for b in review["basis"])
-            adds = "" if review["adds"] is None else f"，比可确定部分多 {review['adds']} 元"
-            lines.append(f"如评审认定为 {tiers}：合计 {review['totals']['total']} 元{adds}")
+            adds = "" if review["adds"] is None else f"，比可确定部分多 {yuan_text(review['adds'])}"
+            lines.append(f"如评审认定为 {tiers}：合计 {yuan_text(review['totals']['total'])}{adds}")
         lines.append("")
     for n in d["notes"]:
         lines.append(f"注意：{n['text']}［{n['citation']['label']}］")

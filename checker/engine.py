@@ -12,6 +12,7 @@ from functools import cache
 from typing import Callable
 
 from checker import money as money_mod
+from checker import summary as summary_mod
 from checker.errors import ValidationError
 from checker.policy import provenance, rules
 from checker.profile import validate
@@ -307,6 +308,13 @@ class TierResult:
             "missing": [f for f in findings if f["verdict"] in MISSING],
         }
 
+    def outcome(self, cid: str) -> Outcome:
+        """Any criterion's outcome for this profile (the summary walks groups with it)."""
+        return self._ev.outcome(cid)
+
+    def answer(self, field: str):
+        return self._ev.answers.get(field)
+
     @property
     def missing_labels(self) -> list[str]:
         return [o.criterion["label"] for o in self.outcomes if o.verdict in MISSING]
@@ -384,7 +392,17 @@ class Result:
     notes: list[dict]
     _rules: dict = field(repr=False)
 
+    @property
+    def answers(self) -> dict:
+        """The answers the rules saw (those to questions the form shows for this profile)."""
+        return self.programmes[0].tiers[0]._ev.answers if self.programmes else {}
+
     def to_dict(self) -> dict:
+        d = self._base_dict()
+        d["summary"] = summary_mod.build(self, d)  # plain words first: see checker/summary.py
+        return d
+
+    def _base_dict(self) -> dict:
         disclaimer = self._rules["disclaimer"]
         citation = disclaimer["citation"]
         money = self.money.to_dict() if self.money else None

@@ -12,14 +12,15 @@
                          "money_requires": [criterion ids] (conditions of the money, not the tiers),
                          "benefits_of": {"programme", "benefits"} (pays another programme's benefits at
                          each tier entry's "pays_as" tier: 提升奖励)}],
-         "benefits": [{"id", "programme", "name", "kind", "citation", "condition",
+         "benefits": [{"id", "programme", "name", "kind", "citation", "condition", "obligation"?,
                        "amounts": {tier: 元} (per month for monthly kinds), "parts"/"years"/"tiers"}],
          "funding": [{"programmes", "label", "when": [conditions], "employer_percent",
                       "fund_percent", "principle", "citation"}],
          "notes": [{"id", "scope": "money"|"programme"|"withheld"|"retirement", "programmes", "text", "citation",
                     "retirement_age" (retirement notes), "when" (tier notes: [{field, in}]),
                     "procedure" (title, for a note that describes a procedure), "tiers" (who goes
-                    through it)}],
+                    through it), "situations" (on which paths, when not all), "obligation" (the
+                    short phrase of the result's obligations line)}],
          "not_modelled": [{"article", "reason", "citation"}]}, "health": {...}}}
 
 Every `cite` of the TOML becomes `citation` = Citation.to_dict(). Inside the package the

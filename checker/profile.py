@@ -132,7 +132,7 @@ def validate(profile, as_of: dt.date) -> dict:
     if not errors:
         errors += _cross_check(clean)
     if "measure" not in clean and not any(e["field"] == "measure" for e in errors):
-        errors.append({"field": "measure", "message": "必填：请选择办法（education 或 health）"})
+        errors.append({"field": "measure", "message": "必填：请选择您想了解的办法（教育或卫生）"})
     if errors:
         raise ValidationError(errors)
     return clean

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from html import escape
+from pathlib import Path
+
 import checker
 
 PAGE_SRC = "selfcheck.md"  # served at selfcheck/
@@ -20,6 +22,11 @@ BOOL_CHOICES = [{"value": "true", "label": "是"}, {"value": "false", "label": "
 # entries ?path=teacher / ?path=doctor (each preselects answers).
 PRESETS = {"graduate": {"situation": "graduate"}, "teacher": {"measure": "education"},
            "doctor": {"measure": "health"}}
+NONE_LABEL = "以上都没有"  # sends [] for a check-list: answered, none
+# Check-lists whose choices name a level by the prefix of their value are grouped by level.
+LEVELS = {"national": "全国层次", "provincial": "省（市）级（重庆市级的荣誉属于省（市）级）"}
+QR_MODULE = Path(__file__).resolve().parent.parent / "web" / "qr.js"
+OPTIONAL_NOTE = "不确定可以不填：结果会分别列出各类单位的资金分担。"
 
 
 def _attr(value) -> str:
@@ -31,16 +38,30 @@ def _help(question: dict) -> str:
     return f'<p class="hc-help" id="hc-help-{_attr(question["id"])}">{escape(text)}</p>' if text else ""
 
 
+def _level(value: str) -> str | None:
+    prefix = value.split("_", 1)[0]
+    return prefix if prefix in LEVELS else None
+
+
 def _choices(question: dict, kind: str) -> str:
+    """The choices; a check-list grouped by level where its values name one, ending with 以上都没有."""
     qid = question["id"]
     choices = BOOL_CHOICES if question["type"] == "bool" else question.get("choices", [])
-    items = []
+    grouped = kind == "checkbox" and len({_level(c["value"]) for c in choices} - {None}) > 1
+    items, level = [], None
     for n, choice in enumerate(choices):
+        if grouped and _level(choice["value"]) != level:
+            level = _level(choice["value"])
+            items.append(f'<p class="hc-level">{escape(LEVELS.get(level, "其他"))}</p>')
         input_id = f"hc-{qid}-{n}"
         items.append(
             f'<label class="hc-choice" for="{_attr(input_id)}"><input type="{kind}" id="{_attr(input_id)}" '
             f'name="{_attr(qid)}" value="{_attr(choice["value"])}"> {escape(choice["label"])}</label>'
         )
+    if kind == "checkbox":
+        input_id = f"hc-{qid}-none"
+        items.append(f'<label class="hc-choice hc-none" for="{_attr(input_id)}"><input type="checkbox" '
+                     f'id="{_attr(input_id)}" data-none="1" value=""> {NONE_LABEL}</label>')
     return "".join(items)
 
 
@@ -70,30 +91,72 @@ def _datalist(question: dict) -> str:
     return f'<datalist id="hc-{_attr(question["id"])}-list">{options}</datalist>'
 
 
-def question_html(question: dict) -> str:
-    """One question as a fieldset (choices) or a labelled input; hidden until its show_if holds."""
+def question_html(question: dict, use: dict | None = None) -> str:
+    """One question as a fieldset (choices) or a labelled input; hidden until its show_if holds
+    and, with `use` ({"paths", "optional"} from `question_paths`), on paths that use it."""
     qid, kind = question["id"], question["type"]
     show_if = question.get("show_if") or []
+    use = use or {}
     data = (
         f'class="hc-q" data-qid="{_attr(qid)}" data-type="{_attr(kind)}" '
         f"data-show-if='{_attr(json.dumps(show_if, ensure_ascii=False))}'"
+        + (f" data-used-on='{_attr(json.dumps(use['paths']))}'" if use.get("paths") else "")
         + (" hidden" if show_if else "")
     )
+    # Shown by web/selfcheck.js on the paths where the answer only splits the money.
+    on = _attr(json.dumps(use.get("optional", [])))
+    optional = f'<span class="hc-optional" data-optional-on=\'{on}\' hidden>（选填）</span>' if use.get("optional") else ""
+    note = (f'<p class="hc-help hc-optional-note" data-optional-on=\'{on}\' hidden>{OPTIONAL_NOTE}</p>'
+            if use.get("optional") else "")
     if kind in ("choice", "multi", "bool"):
         input_kind = "checkbox" if kind == "multi" else "radio"
         return (
-            f"<fieldset {data}><legend>{escape(question['label'])}</legend>{_help(question)}"
+            f"<fieldset {data}><legend>{escape(question['label'])}{optional}</legend>{_help(question)}{note}"
             f'<div class="hc-choices">{_choices(question, input_kind)}</div></fieldset>'
         )
     if kind in ("date", "int", "text"):
         return (
-            f'<div {data}><label for="hc-{_attr(qid)}">{escape(question["label"])}</label>'
-            f"{_help(question)}{_input(question)}</div>"
+            f'<div {data}><label for="hc-{_attr(qid)}">{escape(question["label"])}{optional}</label>'
+            f"{_help(question)}{note}{_input(question)}</div>"
         )
     raise ValueError(f"question {qid!r}: unknown type {kind!r}")
 
 
-def form_html(questions: list[dict]) -> str:
+def question_paths(data: dict | None = None) -> dict[str, dict]:
+    """Per question: the "measure:situation" pairs on which a rule uses it (from the rule data's
+    question_use and each tier's path criterion), and whether it only splits the money (then
+    it is optional there: the result shows the split for each answer)."""
+    import checker.policy
+
+    data = data if data is not None else checker.policy.load()
+    situations = [c["value"] for c in next(q for q in data["questions"] if q["id"] == "situation")["choices"]]
+    paths: dict[str, set] = {}  # "measure/programme/tier" → situations
+    for measure, rules in data["measures"].items():
+        for p in rules["programmes"]:
+            every = set()
+            for entry in p["tiers"]:
+                on = set(situations)
+                for cid in entry["also"] + rules["tiers"][entry["tier"]]["criteria"]:
+                    c = rules["criteria"][cid]
+                    if c["op"] == "in" and c.get("field") == "situation":
+                        on &= set(c["values"])
+                paths[f"{measure}/{p['id']}/{entry['tier']}"] = on
+                every |= on
+            paths[f"{measure}/{p['id']}"] = every  # funding, schedule, money, notes …: the programme's paths
+    out = {}
+    for qid, uses in data["question_use"].items():
+        if not uses or qid in ("measure", "situation"):
+            continue
+        on = {}  # pair → the uses there
+        for u in uses:
+            for s in paths.get(u, paths[u.rsplit("/", 1)[0]]):
+                on.setdefault(f"{u.split('/')[0]}:{s}", []).append(u)
+        optional = sorted(pair for pair, here in on.items() if all(u.endswith("/funding") for u in here))
+        out[qid] = {"paths": sorted(on), "optional": optional}
+    return out
+
+
+def form_html(questions: list[dict], uses: dict | None = None) -> str:
     """The whole form, questions grouped in the order the checker gives them."""
     parts, group = [], object()  # a sentinel no question's group equals
     for question in questions:
@@ -104,44 +167,44 @@ def form_html(questions: list[dict]) -> str:
             parts.append('<div class="hc-group">')
             if group:  # the group is a Chinese section title
                 parts.append(f'<h2 class="hc-group-title">{escape(group)}</h2>')
-        parts.append(question_html(question))
+        parts.append(question_html(question, (uses or {}).get(question["id"])))
     if parts:
         parts.append("</div>")
     return (
         '<form class="hc-form" autocomplete="off" novalidate data-search-exclude>'
         + "".join(parts)
         + '<p class="hc-actions"><button type="submit" class="md-button md-button--primary hc-submit" disabled>'
-        "查看结果</button></p></form>"
+        "查看结果</button></p><p class=\"hc-queued\" role=\"status\" aria-live=\"polite\" hidden></p></form>"
     )
 
 
 def procedures(data: dict | None = None) -> dict:
-    """Where the result's "next step" points: per measure, the guide's procedures page and, per
-    "programme:tier", the procedure (title, anchor on that page) the tier goes through."""
+    """Where the result's "next step" points: per measure, the guide's procedures page and the
+    anchor there of each procedure note (the checker's summary names the note)."""
     import checker.policy
     from site_builder.guide.measure_pages import page_path, procedure_anchor, procedure_notes
 
     data = data if data is not None else checker.policy.load()
     out = {}
     for measure, rules in data["measures"].items():
-        tiers = {}
-        for n in procedure_notes(rules):
-            for programme in n["programmes"]:
-                for tier in n.get("tiers", ()):
-                    tiers[f"{programme}:{tier}"] = {"title": n["procedure"], "anchor": procedure_anchor(n["id"])}
+        anchors = {n["id"]: procedure_anchor(n["id"]) for n in procedure_notes(rules)}
         page = page_path(measure, "procedures").removesuffix(".md") + "/"
-        out[measure] = {"page": page, "tiers": tiers}
+        out[measure] = {"page": page, "anchors": anchors}
     return out
 
 
-def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | None = None) -> str:
+def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | None = None,
+                  site_name: str = "", uses: dict | None = None) -> str:
     """The page source. `runtime` holds the site-root-relative asset paths the script needs;
     `next_steps` the procedures the result links to (default: from the rule data)."""
-    from site_builder.assets import preload_links
+    from site_builder.assets import offline_box, preload_links
 
     data = " ".join(f'data-{key}="{_attr(value)}"' for key, value in runtime.items())
     presets = _attr(json.dumps(PRESETS, ensure_ascii=False))
     steps = _attr(json.dumps(next_steps if next_steps is not None else procedures(), ensure_ascii=False))
+    uses = uses if uses is not None else question_paths()
+    # The result's QR code uses the site's encoder (web/qr.js → assets/hc/qr.js) when it ships.
+    qr = ' data-qr=""' if QR_MODULE.is_file() else ""
     return "\n".join([
         "---",
         "title: 自测",
@@ -150,21 +213,22 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "",
         "# 自测：我可能属于哪一层次？",
         "",
-        "回答下面的问题，马上就能看到你可能符合的人才层次、依据的条款和可享受的待遇。"
-        "你的回答只在你自己的设备上计算，不会发送到任何地方。",
+        "回答下面的问题，马上就能看到您可能符合的人才层次、依据的条款和可享受的待遇。"
+        "您的回答只在您自己的设备上计算，不会发送到任何地方。",
         "",
-        f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-procedures="{steps}" {data}>',
+        f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-procedures="{steps}" data-site-name="{_attr(site_name)}"{qr} {data}>',
         preload_links(runtime),
         # The page's search entry is its introduction: the status, the no-script notice and the
         # form's many labels are not (data-search-exclude, Material's search plugin).
         '<p class="hc-status" role="status" aria-live="polite" data-search-exclude>'
-        '<span class="hc-status-text">正在准备检查程序……表格可以先填写。</span></p>',
-        '<noscript><p class="hc-error-text" data-search-exclude>自测需要在浏览器中启用 JavaScript。你也可以直接阅读政策原文：'
+        '<span class="hc-status-text">正在准备测算工具……表格可以先填写。</span></p>',
+        '<noscript><p class="hc-error-text" data-search-exclude>自测需要在浏览器中启用脚本。您也可以直接阅读政策原文：'
         '<a href="../education/">教育人才引进培养办法</a>、<a href="../health/">卫生人才引进培养办法</a>。'
         "</p></noscript>",
-        form_html(questions),
+        form_html(questions, uses),
         '<div class="hc-error" role="alert" hidden></div>',
         '<section class="hc-result" aria-live="polite" data-state="empty" hidden></section>',
+        offline_box(),
         "</div>",
         "",
     ])

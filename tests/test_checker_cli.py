@@ -38,7 +38,8 @@ def test_evaluate_text_is_chinese_and_cites(profile_file, capsys):
     assert "最高可能层次：A类教育人才" in out
     assert "［教育办法第四条A类］" in out
     assert "不是官方认定" in out
-    assert "合计 770000 元" in out
+    assert "合计 77万元" in out  # one amount format, the checker's (checker.summary.yuan_text)
+    assert out.index("每年约12.4万元（税前）") < out.index("逐条判断")  # plain words first
 
 
 @pytest.mark.parametrize("args, expected", [
@@ -241,7 +242,8 @@ def test_evaluate_text_money_parts_add_up_for_flexible_introduction(tmp_path, ca
     path.write_text(json.dumps(case["profile"], ensure_ascii=False, default=str), "utf-8")
     assert main(["evaluate", str(path), "--as-of", str(case["as_of"])]) == 0
     line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("资金测算："))
-    total, *parts = (int(n) for n in re.findall(r"(\d+) 元", line))
+    amounts = [float(n) * (10000 if unit else 1) for n, unit in re.findall(r"([\d.]+)(万)?元", line)]
+    total, *parts = amounts
     assert total > 0 and sum(parts) == total, line
 
 

@@ -58,16 +58,14 @@ def submit_and_wait(page):
 
 
 def amount(text: str) -> float:
-    """Yuan shown as "1,160,000 元", "116 万元" or "1.12 万元"."""
+    """Yuan as the checker writes them: "500元", "116万元" or "1.12万元"."""
     number = float(re.sub(r"[^\d.]", "", text))
     return round(number * 10000, 2) if "万元" in text else number
 
 
-def off_path(programme: dict) -> bool:
-    """Every tier fails its path criterion: the programme does not apply to the chosen situation."""
-    return bool(programme["tiers"]) and all(
-        any(f["criterion"].startswith("path_") and f["verdict"] == "not_met" for f in tier["findings"])
-        for tier in programme["tiers"])
+def applies(result: dict, programme: dict) -> bool:
+    """The checker's summary says whether a programme applies to the chosen situation."""
+    return next(p for p in result["summary"]["programmes"] if p["id"] == programme["id"])["applies"]
 
 
 def assert_finding(shown, site_url, finding: dict):
@@ -81,27 +79,31 @@ def assert_finding(shown, site_url, finding: dict):
 
 
 def assert_summary(page, site_url, result: dict):
-    """The summary card: each programme's verdict and highest tier, the total, the next step."""
+    """The summary card shows the checker's summary: headline, each programme's status (不适用
+    where it does not apply), the money lines, obligations, next tiers, the next step."""
     card = page.locator(".hc-result .hc-summary")
     assert card.is_visible()
+    summary = result["summary"]
+    assert card.locator(".hc-headline").inner_text().endswith(summary["headline"])
     lines = card.locator(".hc-summary-programme")
-    assert lines.count() == len(result["programmes"])
-    for n, programme in enumerate(result["programmes"]):
+    assert lines.count() == len(summary["programmes"])
+    for n, shown in enumerate(summary["programmes"]):
         line = lines.nth(n)
-        assert line.get_attribute("data-programme") == programme["id"]
-        assert programme["name"] in line.inner_text()
-        assert line.locator(".hc-verdict").inner_text() == programme["verdict_label"]
-        tier = line.locator(".hc-summary-tier")
-        assert tier.get_attribute("data-tier") == (programme["highest_tier"] or "")
-        none = "不适用于所选情况" if off_path(programme) else "未达到任何层次"
-        assert tier.inner_text() == (programme["highest_tier_name"] or none)
-    money = result["money"]
+        assert line.get_attribute("data-programme") == shown["id"]
+        assert shown["name"] in line.inner_text()
+        assert line.locator(".hc-verdict").inner_text() == shown["status_label"]
+        assert line.locator(".hc-summary-tier").get_attribute("data-tier") == (shown["tier"] or "")
+    money = summary["money"]
     if money is None:
         assert card.locator(".hc-summary-amount").count() == 0
     else:
-        assert amount(card.locator(".hc-summary-amount").inner_text()) == money["totals"]["total"]
-        if money["totals"]["scheduled"]:
-            assert "按期发放" in card.locator(".hc-summary-parts").inner_text()
+        shown = card.locator(".hc-per-year, .hc-money-lines").all_inner_texts()
+        assert all(line in "".join(shown) for line in money["lines"])
+        if money["per_year"] is not None:
+            assert card.locator(".hc-summary-amount").inner_text() == money["lines"][0]
+    if summary["obligations"]:
+        assert summary["obligations"]["items"][0]["text"] in card.locator(".hc-obligations").inner_text()
+    assert card.locator(".hc-next-tier").all_inner_texts() == [n["text"] for n in summary["next_tiers"]]
     link = card.locator("a.hc-next-link").get_attribute("href")
     assert link.startswith(site_url + f"guide/{result['measure']}-procedures/")
     assert result["disclaimer"]["text"] in card.locator(".hc-disclaimer").inner_text()
@@ -118,25 +120,27 @@ def assert_shows(page, site_url, result: dict):
     for programme in result["programmes"]:
         box = area.locator(f'.hc-programme[data-programme="{programme["id"]}"]')
         # text_content: programmes that do not apply and tiers are folded away (but present).
-        assert box.locator("h3 .hc-verdict").text_content() == programme["verdict_label"]
-        assert box.locator(".hc-tier").text_content() == (programme["highest_tier_name"] or "未达到任何层次")
+        on_path = applies(result, programme)
+        assert box.locator("h3 .hc-verdict").text_content() == (programme["verdict_label"] if on_path else "不适用")
+        none = "未达到任何层次" if on_path else "不适用于所选情况"
+        assert box.locator(".hc-tier").text_content() == (programme["highest_tier_name"] or none)
         details = box.locator("details.hc-tier-detail")
         assert details.count() == len(programme["tiers"])
         for n, tier in enumerate(programme["tiers"]):
             detail = details.nth(n)
             assert detail.get_attribute("data-tier") == tier["id"]
-            assert detail.locator(":scope > summary .hc-verdict").text_content() == tier["verdict_label"]
+            assert detail.locator(":scope > summary .hc-verdict").text_content() == (
+                tier["verdict_label"] if on_path else "不适用")
             findings = detail.locator(":scope > .hc-findings > .hc-finding")
             assert findings.count() == len(tier["findings"])
             for k, finding in enumerate(tier["findings"]):
                 assert_finding(findings.nth(k), site_url, finding)
         # The deciding tier (the programme's findings) is the only one that may start open: it
-        # does when a tier was reached or nothing is listed as missing; the others are folded.
+        # does when a tier was reached on the chosen path; the others are folded.
         deciding = box.locator("details.hc-tier-detail[data-deciding]")
         assert deciding.count() == 1
         assert box.locator("details.hc-tier-detail[open]:not([data-deciding])").count() == 0
-        shows_missing = box.locator(":scope > .hc-missing").count() == 1
-        assert (deciding.get_attribute("open") is not None) == (bool(programme["highest_tier"]) or not shows_missing)
+        assert (deciding.get_attribute("open") is not None) == (bool(programme["highest_tier"]) and on_path)
         findings = deciding.locator(":scope > .hc-findings > .hc-finding")
         assert findings.count() == len(programme["findings"])
         for n, finding in enumerate(programme["findings"]):
@@ -148,27 +152,17 @@ def assert_shows(page, site_url, result: dict):
     assert amount(area.locator('.hc-totals tr[data-total="total"] td').inner_text()) == money["totals"]["total"]
     years = area.locator(".hc-yearly tbody tr")
     assert years.count() == len(money["yearly"])
-    if money["yearly"]:
-        unit = area.locator(".hc-yearly caption").inner_text()
-        assert unit.endswith(("万元", "元"))
-        for n, year in enumerate(money["yearly"]):
-            shown = years.nth(n).locator(".hc-year-total").inner_text()
-            assert amount(shown + (" 万元" if unit.endswith("万元") else " 元")) == year["total"]
-        assert area.locator("svg.hc-chart rect.hc-bar").count() == len(money["yearly"])
+    for n, year in enumerate(money["yearly"]):
+        assert amount(years.nth(n).locator(".hc-year-total").inner_text()) == year["total"]
+    assert area.locator("svg.hc-chart rect.hc-bar").count() == len(money["yearly"])
 
 
-def assert_missing_is_visible(page, result: dict):
-    """For a programme on the chosen path with a higher tier still open, what is missing for it
-    is on screen without unfolding anything."""
-    for programme in result["programmes"]:
-        if off_path(programme):
-            continue
-        block = page.locator(f'.hc-programme[data-programme="{programme["id"]}"] > .hc-missing')
-        if block.count():
-            assert block.is_visible()
-            tier = next(t for t in programme["tiers"] if t["id"] == block.get_attribute("data-tier"))
-            assert tier["missing"] and tier["id"] != programme["highest_tier"]
-            assert block.locator(".hc-finding").count() == len(tier["missing"])
+def assert_next_tier_is_visible(page, result: dict):
+    """What the next tier takes (the checker's actions) is on screen without unfolding anything."""
+    shown = page.locator(".hc-summary .hc-next-tier")
+    assert shown.count() == len(result["summary"]["next_tiers"])
+    for n, step in enumerate(result["summary"]["next_tiers"]):
+        assert shown.nth(n).is_visible() and shown.nth(n).get_attribute("data-tier") == step["tier"]
 
 
 @pytest.mark.parametrize("name", PROFILE_NAMES)
@@ -208,14 +202,14 @@ def test_phone_summary_card_matches_cpython(new_page, site_url, console_errors, 
     fill_form(page, profile)
     submit_and_wait(page)
     assert_summary(page, site_url, result)
-    assert_missing_is_visible(page, result)
-    # The answer is on the first screen: the page scrolls to the result, whose heading and
-    # summary card (verdicts, money, next step, disclaimer) fit between the header and the fold.
+    assert_next_tier_is_visible(page, result)
+    # The answer is on the first screen: the page scrolls to the result, whose heading, the
+    # headline and the money per year sit between the header and the fold.
     header = page.locator(".md-header").bounding_box()
     heading = page.locator(".hc-result h2").bounding_box()
-    card = page.locator(".hc-result .hc-summary").bounding_box()
     assert heading["y"] >= header["y"] + header["height"] - 1
-    assert card["y"] + card["height"] <= 844
+    first = page.locator(".hc-summary .hc-per-year, .hc-summary .hc-money-lines").first.bounding_box()
+    assert first["y"] + first["height"] <= 844
     # Nothing wider than the phone.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert console_errors == []
@@ -230,7 +224,7 @@ def test_submission_before_ready_is_answered_once_ready(page, site_url):
     fill_form(page, profile)
     page.click(".hc-submit")
     assert page.locator("#hc-selfcheck").get_attribute("data-state") == "loading"
-    assert "加载完成后会立即给出结果" in page.locator(".hc-status").inner_text()
+    assert page.locator(".hc-submit").inner_text() == "工具就绪后将自动给出结果"
     page.wait_for_timeout(200)
     assert page.locator(".hc-result").get_attribute("data-state") == "pending"
     assert held, "the worker should be fetching the wheel"
@@ -293,7 +287,7 @@ def test_print_layout_is_one_page_with_date_and_policy_version(page, site_url, n
     submit_and_wait(page)
     page.emulate_media(media="print")
     assert not page.locator(".hc-form").is_visible()
-    assert not page.locator(".hc-share").is_visible()
+    assert not page.locator(".hc-copy").is_visible()  # nothing to click; the link prints as text
     meta = page.locator(".hc-meta").inner_text()
     assert "评估日期" in meta and re.search(r"\d{4}-\d{2}-\d{2}", meta) and "政策版本" in meta
     assert page.locator(".hc-disclaimer").is_visible()
@@ -350,7 +344,7 @@ def test_broken_checker_package_gets_a_clear_message(page, site_url):
     open_selfcheck(page, site_url)
     page.check("#hc-measure-0")
     page.locator("#hc-selfcheck[data-state=error]").wait_for(state="attached", timeout=READY_MS)
-    assert "自测程序" in page.locator(".hc-error").inner_text()
+    assert "测算工具" in page.locator(".hc-error").inner_text()
     assert page.locator(".hc-error a").count() >= 2
     assert page.is_checked("#hc-measure-0")
 
@@ -360,7 +354,7 @@ def test_no_webassembly_gets_a_clear_message(new_page, site_url):
     page.add_init_script("delete globalThis.WebAssembly;")
     open_selfcheck(page, site_url)
     page.locator("#hc-selfcheck[data-state=error]").wait_for(state="attached")
-    assert "WebAssembly" in page.locator(".hc-error").inner_text()
+    assert "浏览器版本较旧" in page.locator(".hc-error").inner_text()
 
 
 def test_offline_after_first_visit_still_answers(browser, site_url):

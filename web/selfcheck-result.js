@@ -25,12 +25,6 @@ function svg(tag, attrs = {}, text) {
   return node;
 }
 
-const yuan = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
-
-function money(amount) {
-  return typeof amount === "number" ? `${yuan.format(amount)} 元` : String(amount ?? "—");
-}
-
 function verdictBadge(verdict, label) {
   return el("span", { class: "hc-verdict", "data-verdict": verdict, text: label || verdict });
 }
@@ -71,76 +65,34 @@ function renderNote(note, siteRoot) {
   return el("li", { class: "hc-note" }, el("span", { text: note.text }), " ", citations(note, siteRoot));
 }
 
+// A benefit as the checker describes it (the description carries its amounts, in its format).
 function renderBenefit(benefit, siteRoot) {
-  const amount =
-    benefit.total != null ? `合计 ${money(benefit.total)}` : benefit.amount != null ? money(benefit.amount) : "";
   return el(
     "li",
     { class: "hc-benefit", "data-benefit": benefit.id },
     el("strong", { text: benefit.name }),
-    amount ? el("span", { class: "hc-amount", text: `：${amount}` }) : null,
-    benefit.description ? el("span", { class: "hc-reason", text: benefit.description }) : null,
+    benefit.description ? el("span", { class: "hc-reason", text: `：${benefit.description}` }) : null,
     citations(benefit, siteRoot),
   );
 }
 
-const GOODNESS = { met: 3, review: 2, unanswered: 1, not_met: 0 };
-
-// A tier is off the chosen path when its path criterion (引进方式 …) fails; a programme is, when
-// all its tiers are. Such tiers and programmes do not apply to the situation chosen in the form.
-function tierOffPath(tier) {
-  return (tier.findings || []).some((f) => /^path_/.test(f.criterion || "") && f.verdict === "not_met");
+// The checker's summary says which programmes apply to the chosen situation (不适用 otherwise).
+function statusOf(result) {
+  return Object.fromEntries(((result.summary || {}).programmes || []).map((p) => [p.id, p]));
 }
 
-function programmeOffPath(programme) {
-  const tiers = programme.tiers || [];
-  return tiers.length > 0 && tiers.every(tierOffPath);
-}
-
-// The tier the programme's findings come from (as the checker picks it): the highest tier
-// reached, or else the first tier with the best verdict.
-function decidingTier(programme) {
-  const tiers = programme.tiers || [];
-  if (programme.highest_tier) return tiers.find((t) => t.id === programme.highest_tier) || null;
-  return tiers.reduce((best, t) => (!best || GOODNESS[t.verdict] > GOODNESS[best.verdict] ? t : best), null);
-}
-
-// The tier worth aiming at (tiers come highest first): the nearest one above the tier reached
-// on the chosen path; with no tier reached, the closest one (best verdict, fewest criteria
-// missing, then the lower tier).
-function targetTier(programme) {
-  const tiers = programme.tiers || [];
-  const reached = tiers.findIndex((t) => t.id === programme.highest_tier);
-  const candidates = (reached >= 0 ? tiers.slice(0, reached) : tiers).filter(
-    (t) => !tierOffPath(t) && t.missing && t.missing.length,
-  );
-  if (!candidates.length) return null;
-  if (reached >= 0) return candidates[candidates.length - 1];
-  return candidates.reduce((best, t) => {
-    const better = GOODNESS[t.verdict] - GOODNESS[best.verdict] || best.missing.length - t.missing.length;
-    return better >= 0 ? t : best;
-  });
-}
-
-// What is still needed for the tier worth aiming at: always on screen, never folded.
-function renderMissing(programme, siteRoot) {
-  const tier = targetTier(programme);
-  if (!tier) return null;
-  return el(
-    "div",
-    { class: "hc-missing", "data-tier": tier.id },
-    el("h4", { text: programme.highest_tier ? "距离上一层次还差什么" : "离最近的层次还差什么" }),
-    el("p", { text: `要符合「${tier.name}」，还需要：` }),
-    listOf(tier.missing, (f) => renderFinding(f, siteRoot), "hc-findings"),
-  );
+// A programme that does not apply is grey 不适用, never a red 不符合.
+function statusBadge(programme, status) {
+  if (status && !status.applies) return verdictBadge("not_applicable", status.status_label);
+  return verdictBadge(programme.verdict, programme.verdict_label);
 }
 
 // Every criterion of a tier, folded; the deciding tier may start open.
-function renderTier(tier, deciding, open, siteRoot) {
+function renderTier(tier, { deciding, open, applies }, siteRoot) {
   const findings = tier.findings || [];
   const missing = (tier.missing || []).length;
   const review = findings.filter((f) => f.verdict === "review").length;
-  const hint = tierOffPath(tier)
+  const hint = !applies
     ? "不适用于所选情况"
     : missing
       ? `还差 ${missing} 项`
@@ -153,7 +105,7 @@ function renderTier(tier, deciding, open, siteRoot) {
       {},
       el("span", { class: "hc-tier-name", text: tier.name }),
       " ",
-      verdictBadge(tier.verdict, tier.verdict_label),
+      applies ? verdictBadge(tier.verdict, tier.verdict_label) : verdictBadge("not_applicable", "不适用"),
       " ",
       el("span", { class: "hc-tier-hint", text: hint }),
     ),
@@ -161,35 +113,47 @@ function renderTier(tier, deciding, open, siteRoot) {
   );
 }
 
-function folded(className, title, content) {
-  return el("details", { class: className }, el("summary", { text: title }), content);
+function folded(className, title, content, open = false) {
+  return el("details", { class: className, open: open ? "" : null }, el("summary", { text: title }), content);
 }
 
-function renderProgramme(programme, siteRoot) {
+// The tier the programme's findings come from: the highest tier reached, else the one whose
+// findings the checker returned (the same criteria, first of the best).
+function decidingTier(programme) {
+  const tiers = programme.tiers || [];
+  if (programme.highest_tier) return tiers.find((t) => t.id === programme.highest_tier) || null;
+  const ids = (programme.findings || []).map((f) => f.criterion).join(" ");
+  return tiers.find((t) => (t.findings || []).map((f) => f.criterion).join(" ") === ids) || tiers[0] || null;
+}
+
+function renderProgramme(programme, status, siteRoot) {
   const tiers = programme.tiers || [];
   const deciding = decidingTier(programme);
+  const applies = !status || status.applies;
   const benefits = programme.benefits || [];
   const notes = programme.notes || [];
-  const missing = renderMissing(programme, siteRoot);
-  // The deciding tier opens when a tier was reached; otherwise what is missing (above) says it.
-  const open = Boolean(programme.highest_tier) || !missing;
   return el(
     "article",
-    { class: "hc-programme", "data-programme": programme.id, "data-verdict": programme.verdict },
-    el("h3", {}, el("span", { text: programme.name }), " ", verdictBadge(programme.verdict, programme.verdict_label)),
+    { class: "hc-programme", "data-programme": programme.id, "data-verdict": programme.verdict, "data-applies": applies ? "" : null },
+    el("h3", {}, el("span", { text: programme.name }), " ", statusBadge(programme, status)),
     el(
       "p",
       { class: "hc-highest" },
       "最高层次：",
-      el("strong", { class: "hc-tier", "data-tier": programme.highest_tier || "", text: programme.highest_tier_name || "未达到任何层次" }),
+      el("strong", {
+        class: "hc-tier",
+        "data-tier": programme.highest_tier || "",
+        text: programme.highest_tier_name || (applies ? "未达到任何层次" : "不适用于所选情况"),
+      }),
     ),
-    missing,
     tiers.length
       ? el(
           "div",
           { class: "hc-tier-list" },
           el("h4", { text: "逐条判断（点击层次展开）" }),
-          tiers.map((t) => renderTier(t, t === deciding, open && t === deciding, siteRoot)),
+          tiers.map((t) =>
+            renderTier(t, { deciding: t === deciding, open: applies && t === deciding && Boolean(programme.highest_tier), applies }, siteRoot),
+          ),
         )
       : null,
     benefits.length
@@ -209,65 +173,46 @@ function yearSpan(row) {
   return row.from ? `${row.from}${row.to && row.to !== row.from ? ` 至 ${row.to}` : ""}` : "";
 }
 
-// One unit for a whole table, so cells carry bare numbers: 万元 for six-figure amounts when
-// every amount is a whole number of hundreds of yuan (nothing rounded), otherwise 元.
-function unitFor(amounts) {
-  const numbers = amounts.map((a) => Number(a) || 0);
-  return numbers.some((a) => a >= 100000) && numbers.every((a) => a % 100 === 0) ? "万元" : "元";
-}
-
-const plain = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 6 });
-
-function inUnit(amount, unit) {
-  const value = Number(amount) || 0;
-  return plain.format(unit === "万元" ? value / 10000 : value);
-}
-
-function chart(rows, unit) {
+// Bars to scale from the checker's numbers; every label is the checker's text.
+function chart(rows, texts) {
   const amounts = rows.map((r) => Number(r.total) || 0);
   const max = Math.max(...amounts, 1);
   const barWidth = 56;
   const gap = 20;
   const height = 90;
   const width = rows.length * (barWidth + gap) + gap;
-  const figure = svg("svg", {
-    class: "hc-chart",
-    viewBox: `0 0 ${width} ${height + 44}`,
-    role: "img",
-    "aria-label": `逐年待遇金额柱状图（单位：${unit}）`,
-  });
+  const figure = svg("svg", { class: "hc-chart", viewBox: `0 0 ${width} ${height + 44}`, role: "img", "aria-label": "逐年待遇金额柱状图" });
   figure.append(svg("line", { x1: 0, y1: height + 20, x2: width, y2: height + 20, class: "hc-axis" }));
   rows.forEach((row, n) => {
     const h = Math.round((amounts[n] / max) * height);
     const x = gap + n * (barWidth + gap);
     const y = height + 20 - h;
     figure.append(svg("rect", { x, y, width: barWidth, height: h, class: "hc-bar" }));
-    figure.append(svg("text", { x: x + barWidth / 2, y: y - 4, "text-anchor": "middle" }, inUnit(amounts[n], unit)));
+    figure.append(svg("text", { x: x + barWidth / 2, y: y - 4, "text-anchor": "middle" }, (texts[n] || {}).text || ""));
     figure.append(svg("text", { x: x + barWidth / 2, y: height + 38, "text-anchor": "middle" }, yearLabel(row)));
   });
   return figure;
 }
 
-// Compact on a phone: one unit in the caption, short numbers, the period under the year.
-function yearlyTable(rows, names, unit) {
+function yearlyTable(rows, texts, names) {
   const ids = [...new Set(rows.flatMap((r) => Object.keys(r.amounts || {})))];
   return el(
     "table",
-    { class: "hc-yearly", "data-unit": unit },
-    el("caption", { text: `单位：${unit}` }),
-    el("thead", {}, el("tr", {}, el("th", { text: "年度" }), ids.map((id) => el("th", { text: names[id] || id })), el("th", { text: "合计" }))),
+    { class: "hc-yearly" },
+    el("thead", {}, el("tr", {}, el("th", { text: "年度" }), ids.map((id) => el("th", { text: names[id] || "" })), el("th", { text: "合计" }))),
     el(
       "tbody",
       {},
-      rows.map((r) =>
-        el(
+      rows.map((r, n) => {
+        const shown = texts[n] || { amounts: {} };
+        return el(
           "tr",
           { "data-year": r.year },
           el("td", {}, el("span", { text: yearLabel(r) }), yearSpan(r) ? el("span", { class: "hc-year-span", text: yearSpan(r) }) : null),
-          ids.map((id) => el("td", { text: inUnit((r.amounts || {})[id] ?? 0, unit) })),
-          el("td", { class: "hc-year-total", text: inUnit(r.total, unit) }),
-        ),
-      ),
+          ids.map((id) => el("td", { text: (shown.amounts || {})[id] || "—" })),
+          el("td", { class: "hc-year-total", text: shown.text }),
+        );
+      }),
     ),
   );
 }
@@ -281,19 +226,14 @@ const TOTAL_LABELS = [
   ["fund", "区人才专项资金承担"],
 ];
 
-// An amount with its unit: 万元 from ten thousand yuan up.
-function wan(amount) {
-  if (typeof amount !== "number") return money(amount);
-  return Math.abs(amount) >= 10000 ? `${plain.format(amount / 10000)} 万元` : money(amount);
-}
-
-function renderMoney(moneyData, siteRoot) {
-  if (!moneyData) return null;
+function renderMoney(moneyData, shown, siteRoot) {
+  if (!moneyData || !shown) return null;
   const totals = moneyData.totals || {};
+  const texts = shown.totals_text || {};
   const names = Object.fromEntries((moneyData.items || []).map((i) => [i.benefit, i.name]));
   const rows = moneyData.yearly || [];
   const split = moneyData.split || [];
-  const unit = unitFor(rows.flatMap((r) => [r.total, ...Object.values(r.amounts || {})]));
+  const options = shown.split_options || [];
   return el(
     "section",
     { class: "hc-money" },
@@ -306,144 +246,200 @@ function renderMoney(moneyData, siteRoot) {
         {},
         // The total always; its parts only when they hold something.
         TOTAL_LABELS.filter(([key]) => key === "total" || totals[key]).map(([key, label]) =>
-          el("tr", { "data-total": key }, el("th", { text: label }), el("td", { text: wan(totals[key]) })),
+          el("tr", { "data-total": key }, el("th", { text: label }), el("td", { text: texts[key] || (key === "total" ? "按实际在合工作时长据实发放" : "—") })),
         ),
       ),
     ),
-    moneyData.items && moneyData.items.length
-      ? listOf(moneyData.items, (i) => el("li", {}, `${i.name}：${wan(i.total)} `, citations(i, siteRoot)), "hc-list hc-items")
-      : null,
-    rows.length ? [el("h4", { text: `${rows.length}年发放安排` }), yearlyTable(rows, names, unit), chart(rows, unit)] : null,
+    listOf(
+      shown.items || [],
+      (i, n) =>
+        el("li", { "data-project": i.project ? "" : null }, `${i.name}：${i.text}${i.project ? "（项目经费，不是个人收入）" : ""} `, citations(moneyData.items[n] || {}, siteRoot)),
+      "hc-list hc-items",
+    ),
+    rows.length ? [el("h4", { text: `${rows.length}年发放安排` }), yearlyTable(rows, shown.yearly_text || [], names), chart(rows, shown.yearly_text || [])] : null,
     split.length
       ? [
           el("h4", { class: "hc-split-title", text: "资金来源" }),
           listOf(
             split,
-            (s) =>
+            (s, n) =>
               el(
                 "li",
                 {},
-                el("span", { text: s.label }),
-                el("span", {
-                  class: "hc-values",
-                  text: `用人单位 ${s.employer_percent ?? "—"}%${s.employer != null ? `（${wan(s.employer)}）` : ""}；区人才专项资金 ${s.fund_percent ?? "—"}%${s.fund != null ? `（${wan(s.fund)}）` : ""}`,
-                }),
+                el("span", { text: s.employer_percent == null ? (shown.split_text || [])[n] : s.label }),
+                s.employer_percent != null ? el("span", { class: "hc-values", text: (shown.split_text || [])[n] }) : null,
                 s.citation ? el("span", { class: "hc-cites" }, "依据：", citationLink(s.citation, siteRoot)) : null,
               ),
             "hc-list hc-split",
           ),
+          options.length
+            ? listOf(
+                options,
+                (o) => el("li", { class: "hc-split-option" }, el("span", { text: o.label }), el("span", { class: "hc-values", text: o.text }), citations(o, siteRoot)),
+                "hc-list hc-split-options",
+              )
+            : null,
         ]
       : null,
   );
 }
 
-// Programmes off the chosen path fold away together; the others stay open (their tiers are
-// folded). Without path information, those that do not apply (不符合) fold, unless nothing
-// applies.
-function renderProgrammes(programmes, siteRoot) {
-  let others = programmes.filter(programmeOffPath);
-  if (others.length === programmes.length) others = [];
-  let reason = "不适用于所选情况";
-  if (!others.length && programmes.some((p) => p.verdict !== "not_met")) {
-    others = programmes.filter((p) => p.verdict === "not_met");
-    reason = "不符合";
-  }
+// Programmes that do not apply to the chosen situation fold away together; the others stay
+// (their tiers are folded).
+function renderProgrammes(result, siteRoot) {
+  const programmes = result.programmes || [];
+  const status = statusOf(result);
+  const others = programmes.filter((p) => status[p.id] && !status[p.id].applies);
   const shown = programmes.filter((p) => !others.includes(p));
   return [
-    shown.map((p) => renderProgramme(p, siteRoot)),
+    shown.map((p) => renderProgramme(p, status[p.id], siteRoot)),
     others.length
       ? el(
           "details",
           { class: "hc-other" },
-          el("summary", { text: `其他项目（${others.map((p) => p.name).join("、")}）：${reason}` }),
-          others.map((p) => renderProgramme(p, siteRoot)),
+          el("summary", { text: `其他项目（${others.map((p) => p.name).join("、")}）：不适用于所选情况` }),
+          others.map((p) => renderProgramme(p, status[p.id], siteRoot)),
         )
       : null,
   ];
 }
 
-// The answer at a glance: each programme's verdict and highest tier, the money, the next step
-// and the disclaimer.
+// The answer in plain words, as the checker worded it: tier and verdict, money per year and in
+// total (project funding apart), obligations, what gets further, the next step.
 function renderSummary(result, { siteRoot, procedures }) {
-  const programmes = result.programmes || [];
-  const moneyData = result.money;
-  const totals = (moneyData && moneyData.totals) || {};
+  const summary = result.summary || {};
+  const main = summary.main;
+  const money = summary.money;
   const disclaimer = result.disclaimer || {};
-  const line = (p) => {
-    const offPath = programmeOffPath(p);
-    return el(
+  const programmeLine = (p) =>
+    el(
       "li",
-      { class: "hc-summary-programme", "data-programme": p.id, "data-verdict": p.verdict, "data-off-path": offPath ? "" : null },
+      { class: "hc-summary-programme", "data-programme": p.id, "data-status": p.status, "data-off-path": p.applies ? null : "" },
       el("span", { class: "hc-summary-name", text: p.name }),
       " ",
-      verdictBadge(p.verdict, p.verdict_label),
+      verdictBadge(p.status, p.status_label),
       " ",
-      el("span", {
-        class: "hc-summary-tier",
-        "data-tier": p.highest_tier || "",
-        text: p.highest_tier_name || (offPath ? "不适用于所选情况" : "未达到任何层次"),
-      }),
+      el("span", { class: "hc-summary-tier", "data-tier": p.tier || "", text: p.tier_name || (p.applies ? "未达到任何层次" : "") }),
     );
-  };
-  let moneyPart;
-  if (moneyData && typeof totals.total === "number") {
-    const yearly = (moneyData.yearly || []).length;
-    const parts = TOTAL_LABELS.slice(1, 4)
-      .filter(([key]) => totals[key])
-      .map(([key, label]) => `${label.replace(/^其中/, "")} ${wan(totals[key])}`);
-    moneyPart = el(
-      "div",
-      { class: "hc-summary-money" },
-      el(
-        "p",
-        { class: "hc-summary-total" },
-        el("span", { text: yearly ? `${yearly}年待遇合计 ` : "待遇合计 " }),
-        el("strong", { class: "hc-summary-amount", "data-total": "total", text: wan(totals.total) }),
-      ),
-      parts.length ? el("p", { class: "hc-summary-parts", text: `其中：${parts.join("；")}` }) : null,
-    );
-  } else {
-    moneyPart = el("p", { class: "hc-summary-money", text: "暂无可测算的待遇金额。" });
-  }
-  // The next step: the procedure of the tier the money is based on (or of the first tier
-  // reached), with a link to the guide's procedures page.
+  const moneyLines = money ? money.lines || [] : [];
+  const perYear = money && money.per_year != null ? moneyLines[0] : null;
   const info = (procedures || {})[result.measure] || {};
-  const basis = (moneyData && moneyData.basis && moneyData.basis[0]) ||
-    (() => {
-      const p = programmes.find((q) => q.highest_tier && q.verdict !== "not_met");
-      return p ? { programme: p.id, tier: p.highest_tier } : null;
-    })();
-  const step = basis && (info.tiers || {})[`${basis.programme}:${basis.tier}`];
   const page = info.page ? new URL(info.page, siteRoot) : null;
+  const step = summary.next_step;
   const next = el("p", { class: "hc-next" }, el("strong", { text: "下一步：" }));
-  if (step) {
-    next.append(`了解「${step.title}」的办理程序`);
-    if (page) next.append("：", el("a", { class: "hc-next-link", href: `${page.href}#${step.anchor}`, text: "查看办理程序" }));
-  } else if (basis) {
-    next.append("向用人单位了解申报安排");
-    if (page) next.append("；", el("a", { class: "hc-next-link", href: page.href, text: "查看办理程序" }));
+  if (step && step.procedure) {
+    next.append(`${step.procedure}`);
+    const anchor = (info.anchors || {})[step.note];
+    if (page) next.append("　", el("a", { class: "hc-next-link", href: `${page.href}${anchor ? `#${anchor}` : ""}`, text: "查看办理程序" }));
+  } else if (step) {
+    next.append(step.text);
+    if (page) next.append("　", el("a", { class: "hc-next-link", href: page.href, text: "查看办理程序" }));
   } else {
-    next.append("对照下面“还需要”的条件");
-    if (page) next.append("；", el("a", { class: "hc-next-link", href: page.href, text: "各项目的办理程序" }));
+    next.append("对照下面的逐条判断，看看还差哪些条件");
+    if (page) next.append("　", el("a", { class: "hc-next-link", href: page.href, text: "各项目的办理程序" }));
   }
+  const obligations = summary.obligations;
+  const nextTiers = summary.next_tiers || [];
   return el(
     "section",
-    { class: "hc-summary", "aria-label": "结论一览" },
-    el("ul", { class: "hc-summary-list" }, programmes.map(line)),
-    moneyPart,
+    { class: "hc-summary", "aria-label": "结论一览", "data-tier": main ? main.tier : "" },
+    el(
+      "p",
+      { class: "hc-headline" },
+      main ? verdictBadge(main.verdict, main.verdict_label) : null,
+      main ? " " : null,
+      el("strong", { text: summary.headline || "" }),
+    ),
+    perYear ? el("p", { class: "hc-per-year" }, el("strong", { class: "hc-summary-amount", text: perYear })) : null,
+    moneyLines.length
+      ? el("ul", { class: "hc-money-lines" }, moneyLines.slice(perYear ? 1 : 0).map((line) => el("li", { text: line })))
+      : el("p", { class: "hc-money-lines", text: "暂无可测算的待遇金额。" }),
+    obligations
+      ? el(
+          "p",
+          { class: "hc-obligations" },
+          el("strong", { text: "须知：" }),
+          ...obligations.items.flatMap((item, n) => [n ? "；" : "", el("span", { text: item.text }), citationLink(item.citation, siteRoot) ? ["（", citationLink(item.citation, siteRoot), "）"] : null]),
+        )
+      : null,
+    nextTiers.length
+      ? el(
+          "div",
+          { class: "hc-next-tiers" },
+          el("strong", { text: "更进一步：" }),
+          el("ul", {}, nextTiers.map((n) => el("li", { class: "hc-next-tier", "data-programme": n.programme, "data-tier": n.tier, text: n.text }))),
+        )
+      : null,
     next,
-    el("p", { class: "hc-disclaimer" }, el("span", { text: disclaimer.text || disclaimer }), " ", citations(disclaimer, siteRoot)),
+    el("ul", { class: "hc-summary-list" }, (summary.programmes || []).map(programmeLine)),
+    el("p", { class: "hc-disclaimer" }, el("span", { text: disclaimer.text || "" }), " ", citations(disclaimer, siteRoot)),
   );
 }
 
-export function renderResult(area, result, { siteRoot, shareURL, policyVersion, procedures }) {
-  const programmes = result.programmes || [];
-  const share = el("a", { class: "hc-share", href: shareURL, text: "分享 / 保存此结果的链接" });
+// Copy, share sheet, print; the link as a QR code (a booth laptop hands the result to a phone).
+function renderShare(shareURL, withQR) {
+  const copy = el("button", { type: "button", class: "md-button hc-copy", text: "复制链接" });
+  copy.addEventListener("click", async (event) => {
+    event.preventDefault();
+    try {
+      await navigator.clipboard.writeText(shareURL);
+      copy.textContent = "已复制";
+    } catch {
+      copy.textContent = "请长按下方链接复制";
+    }
+    copy.dataset.done = "";
+  });
+  const share = typeof navigator.share === "function" ? el("button", { type: "button", class: "md-button hc-share-sheet", text: "分享…" }) : null;
+  share?.addEventListener("click", (event) => {
+    event.preventDefault();
+    navigator.share({ title: "自测结果", url: shareURL }).catch(() => {}); // dismissed: nothing to do
+  });
   const print = el("button", { type: "button", class: "md-button hc-print", text: "打印结果" });
   print.addEventListener("click", () => window.print());
+  const qr = withQR ? el("div", { class: "hc-result-qr" }) : null;
+  // The encoder comes with the site (assets/hc/qr.js); a page without it still shows the link.
+  if (qr) {
+    import("./qr.js")
+      .then(({ qrSvg }) => qrSvg(shareURL, { label: "此结果链接的二维码" }))
+      .then((code) => qr.replaceChildren(code))
+      .catch(() => qr.remove());
+  }
+  return el(
+    "section",
+    { class: "hc-keep", "aria-label": "保存与分享" },
+    el("p", { class: "hc-actions hc-noprint" }, copy, " ", share, share ? " " : null, print),
+    el(
+      "div",
+      { class: "hc-link-box" },
+      qr,
+      el(
+        "p",
+        { class: "hc-link-text" },
+        el("span", { class: "hc-print-only", text: "本结果的链接（扫码或输入即可重新查看）：" }),
+        el("a", { class: "hc-share", href: shareURL, text: shareURL }),
+      ),
+    ),
+    el("p", { class: "hc-privacy hc-noprint", text: "链接“#”之后的部分就是您的回答：它只在链接里，打开链接时也不会发送到服务器。" }),
+  );
+}
+
+// The answers given: folded on screen; a closed fold does not print, so the printout has its
+// own copy.
+function renderAnswers(answers) {
+  if (!answers || !answers.length) return null;
+  const list = () => el("dl", {}, answers.flatMap((a) => [el("dt", { text: a.label }), el("dd", { text: a.value })]));
+  return [
+    el("details", { class: "hc-answers hc-noprint" }, el("summary", { text: `您的回答（${answers.length} 项）` }), list()),
+    el("section", { class: "hc-answers hc-print-block" }, el("h3", { text: "您的回答" }), list()),
+  ];
+}
+
+export function renderResult(area, result, { siteRoot, shareURL, policyVersion, procedures, answers, siteName, withQR }) {
   const notes = result.notes || [];
+  const printed = new Date().toLocaleDateString("zh-CN");
   const parts = [
     el("h2", { text: "自测结果" }),
+    el("p", { class: "hc-stale", role: "status", hidden: "" }, "您已修改回答，下面的结果已过期。请再次点击“查看结果”。"),
     el(
       "p",
       { class: "hc-meta" },
@@ -451,28 +447,47 @@ export function renderResult(area, result, { siteRoot, shareURL, policyVersion, 
       policyVersion ? el("span", { text: `　政策版本：${policyVersion}` }) : null,
     ),
     renderSummary(result, { siteRoot, procedures }),
+    renderShare(shareURL, withQR),
+    renderAnswers(answers),
     el("h3", { class: "hc-detail-title", text: "详细判断" }),
-    renderProgrammes(programmes, siteRoot),
-    renderMoney(result.money, siteRoot),
+    renderProgrammes(result, siteRoot),
+    // The detail of the money the summary speaks of: the firm money, or with no firm tier the
+    // money after a favourable review.
+    renderMoney(((result.summary || {}).money || {}).firm === false ? result.money_if_review : result.money, (result.summary || {}).money, siteRoot),
     notes.length
       ? folded("hc-notes hc-result-notes", `服务承诺、考核与退还（${notes.length} 条）`, listOf(notes, (n) => renderNote(n, siteRoot), "hc-list"))
       : null,
-    el("p", { class: "hc-actions hc-noprint" }, share, " ", print),
-    el("p", { class: "hc-privacy hc-noprint", text: "链接“#”之后的部分就是你的回答：它只在链接里，打开链接时也不会发送到服务器。" }),
+    el(
+      "p",
+      { class: "hc-print-footer hc-print-only" },
+      `${siteName || ""}　打印日期：${printed}　计算依据：${result.measure_name || ""}（政策版本 ${policyVersion || "—"}，评估日期 ${result.as_of || ""}），按您填写的回答自动测算。`,
+    ),
   ];
   area.replaceChildren(...parts.flat(Infinity).filter(Boolean));
 }
 
+// The checker's messages are precise for the API and CLI; one that names a value or an id in
+// Latin letters is put in the form's words instead (a person never reads an id).
+const PLAIN_MESSAGE = {
+  choice: "请从选项中选择",
+  bool: "请选择“是”或“否”",
+  multi: "请从选项中勾选",
+  date: "请填写有效的日期（年-月-日）",
+  int: "请填写整数",
+  text: "请检查填写的文字",
+};
+
 export function renderErrors(area, errors, form) {
   form.querySelectorAll(".hc-q[data-invalid]").forEach((q) => q.removeAttribute("data-invalid"));
   const items = (errors || []).map((error) => {
-    const q = form.querySelector(`.hc-q[data-qid="${CSS.escape(error.field || "")}"]`);
+    const field = String(error.field || "").replace(/\[\d+\]$/, "");
+    const q = form.querySelector(`.hc-q[data-qid="${CSS.escape(field)}"]`);
     if (q) q.dataset.invalid = "1";
-    const label = q ? (q.querySelector("legend, label") || {}).textContent : error.field;
-    return el("li", { text: label ? `${label}：${error.message}` : error.message });
+    const label = q ? (q.querySelector("legend, label") || {}).textContent : "";
+    const message = /[A-Za-z]/.test(error.message || "")
+      ? PLAIN_MESSAGE[q ? q.dataset.type : ""] || "回答有误，请检查后重试"
+      : error.message;
+    return el("li", { text: label ? `${label}：${message}` : message });
   });
-  area.replaceChildren(
-    el("h2", { text: "请检查填写的内容" }),
-    el("ul", { class: "hc-errors" }, items),
-  );
+  area.replaceChildren(el("h2", { text: "请检查填写的内容" }), el("ul", { class: "hc-errors" }, items));
 }

@@ -3,6 +3,8 @@
 // #hc-selfcheck element is absent, so text pages never load Pyodide.
 // Result data is only ever inserted as text (textContent / createElement), never as HTML.
 
+import { storeOffline } from "./offline.js"; // also runs the 离线使用 buttons of any page
+
 const ROOT_ID = "hc-selfcheck";
 // This file lives at <site root>/assets/hc/selfcheck.js: the site root follows from it,
 // whatever page (and <base>) we are on.
@@ -12,11 +14,22 @@ const SHARE_KEY = "a";
 let checker = null; // one worker for the whole visit, kept across Material's instant navigation
 
 const STAGE_TEXT = {
-  runtime: "正在下载 Python 运行环境（约 5 MB，仅首次需要）……",
-  python: "正在启动 Python……",
-  checker: "正在载入自测程序……",
-  ready: "自测程序已就绪。",
+  runtime: "正在下载测算工具（仅首次需要）",
+  python: "正在启动测算工具",
+  checker: "正在载入自测规则",
+  ready: "测算工具已就绪。",
 };
+const STAGES = ["runtime", "python", "checker"];
+
+// Progress in words a person reads: bytes when the worker reports them ({type: "progress",
+// loaded, total}), else the step of the boot.
+function progressText(state) {
+  if (state.status === "ready") return STAGE_TEXT.ready;
+  const mb = (n) => (n / 1048576).toFixed(1);
+  if (state.total) return `正在准备测算工具 ${mb(state.loaded || 0)}/${mb(state.total)} MB`;
+  const step = Math.max(0, STAGES.indexOf(state.stage)) + 1;
+  return `正在准备测算工具（第 ${step} 步，共 ${STAGES.length} 步：${STAGE_TEXT[state.stage] || STAGE_TEXT.runtime}）`;
+}
 
 function startChecker(root) {
   const listeners = new Set();
@@ -41,6 +54,9 @@ function startChecker(root) {
   worker.addEventListener("message", ({ data }) => {
     if (data.type === "stage") {
       state.stage = data.stage;
+    } else if (data.type === "progress") {
+      state.loaded = data.loaded;
+      state.total = data.total;
     } else if (data.type === "ready") {
       state.timings = data.timings;
       state.status = "ready";
@@ -90,7 +106,10 @@ function rawValue(form, q) {
   const qid = q.dataset.qid;
   const type = q.dataset.type;
   if (type === "multi") {
-    return [...q.querySelectorAll(`input[name="${CSS.escape(qid)}"]:checked`)].map((i) => i.value);
+    // 以上都没有 → [] ("answered, none"); nothing ticked → not answered.
+    if (q.querySelector("input[data-none]:checked")) return [];
+    const ticked = [...q.querySelectorAll(`input[name="${CSS.escape(qid)}"]:checked`)].map((i) => i.value);
+    return ticked.length ? ticked : null;
   }
   if (type === "choice" || type === "bool") {
     const checked = q.querySelector(`input[name="${CSS.escape(qid)}"]:checked`);
@@ -114,20 +133,30 @@ function conditionHolds(values, condition) {
   return condition.in.includes(value);
 }
 
-// Show exactly the questions whose show_if holds, in form order: a hidden question's answer
-// does not count, so questions that depend on it hide too.
+// A question the rules use on none of the chosen path's programmes cannot change a verdict:
+// it is not asked (data-used-on lists "measure:situation" pairs; absent: always asked).
+function usedOnPath(q, values) {
+  if (!q.dataset.usedOn || !values.measure || !values.situation) return true;
+  return JSON.parse(q.dataset.usedOn).includes(`${values.measure}:${values.situation}`);
+}
+
+// Show exactly the questions whose show_if holds and that matter on the chosen path, in form
+// order: a hidden question's answer does not count, so questions that depend on it hide too.
 function applySkipLogic(form) {
   const values = {};
   for (const q of questionsOf(form)) {
     const showIf = JSON.parse(q.dataset.showIf || "[]");
-    const visible = showIf.every((c) => conditionHolds(values, c));
+    const visible = showIf.every((c) => conditionHolds(values, c)) && usedOnPath(q, values);
     q.hidden = !visible;
     q.querySelectorAll("input").forEach((input) => (input.disabled = !visible));
     if (visible) {
       const value = typedValue(q.dataset.type, rawValue(form, q));
-      if (value !== null && !(Array.isArray(value) && value.length === 0)) values[q.dataset.qid] = value;
+      if (value !== null) values[q.dataset.qid] = value;
     }
   }
+  // "(选填)" where the answer only splits the money between employer and fund.
+  const pair = `${values.measure}:${values.situation}`;
+  form.querySelectorAll("[data-optional-on]").forEach((note) => (note.hidden = !JSON.parse(note.dataset.optionalOn).includes(pair)));
   for (const group of form.querySelectorAll(".hc-group")) {
     group.hidden = !group.querySelector(".hc-q:not([hidden])");
   }
@@ -141,11 +170,32 @@ function setAnswers(form, profile) {
     const value = profile[qid];
     if (["choice", "multi", "bool"].includes(q.dataset.type)) {
       const wanted = (Array.isArray(value) ? value : [value]).map(String);
-      q.querySelectorAll("input").forEach((input) => (input.checked = wanted.includes(input.value)));
+      q.querySelectorAll("input").forEach((input) => (input.checked = wanted.includes(input.value) && !input.dataset.none));
+      const none = q.querySelector("input[data-none]");
+      if (none) none.checked = Array.isArray(value) && value.length === 0;
     } else {
       q.querySelector("input").value = String(value);
     }
   }
+}
+
+// What the person answered, as the form words it (for the printout): label and chosen text.
+function answersShown(form, profile) {
+  const out = [];
+  for (const q of questionsOf(form)) {
+    const qid = q.dataset.qid;
+    if (q.hidden || !(qid in profile)) continue;
+    const label = (q.querySelector("legend, label") || {}).textContent || "";
+    let value;
+    if (["choice", "multi", "bool"].includes(q.dataset.type)) {
+      const ticked = [...q.querySelectorAll("input:checked")].map((i) => i.closest("label").textContent.trim());
+      value = ticked.join("、");
+    } else {
+      value = String(profile[qid]);
+    }
+    out.push({ label, value });
+  }
+  return out;
 }
 
 // ---- share links: the answers travel in the URL fragment, which is never sent to a server ----
@@ -165,15 +215,26 @@ function decodeAnswers(text) {
   return profile;
 }
 
+// null: no share link; false: a share link that cannot be read (cut short, mistyped).
 function sharedAnswers() {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const encoded = fragment.get(SHARE_KEY);
-  if (!encoded) return null;
+  if (!location.hash.slice(1)) return null;
+  if (!encoded) return false;
   try {
     return decodeAnswers(encoded);
   } catch {
-    return null;
+    return false;
   }
+}
+
+function showBadLink(root) {
+  const box = root.querySelector(".hc-error");
+  const p = document.createElement("p");
+  p.className = "hc-bad-link";
+  p.textContent = "这个分享链接无法读取（可能复制不完整或已损坏），没能恢复回答。请向分享人重新获取链接，或直接在下面重新填写。";
+  box.replaceChildren(p);
+  box.hidden = false;
 }
 
 function shareURL(profile) {
@@ -186,19 +247,19 @@ function shareURL(profile) {
 // ---- status, errors ---------------------------------------------------------------------
 
 const FAILURE_TEXT = {
-  nowasm: "你的浏览器不支持 WebAssembly，无法在本机运行自测程序。",
-  worker: "你的浏览器无法启动自测程序。",
-  download: "自测程序下载失败，可能是网络不稳定。请稍后刷新页面重试。",
-  python: "自测程序运行出错。",
+  nowasm: "您的浏览器版本较旧，无法在本机运行测算工具。",
+  worker: "您的浏览器无法启动测算工具。",
+  download: "测算工具下载失败，可能是网络不稳定。请稍后刷新页面重试。",
+  python: "测算工具运行出错。",
 };
 
 function showFailure(root, reason) {
   const box = root.querySelector(".hc-error");
   const p = document.createElement("p");
-  p.textContent = `${FAILURE_TEXT[reason] || FAILURE_TEXT.python}你填写的内容仍保留在表格中。`;
+  p.textContent = `${FAILURE_TEXT[reason] || FAILURE_TEXT.python}您填写的内容仍保留在表格中。`;
   // The static pages say the same as the checker: tiers, benefits and the full texts.
   const links = document.createElement("p");
-  links.append("你也可以直接阅读各层次人才的条件和待遇：");
+  links.append("您也可以直接阅读各层次人才的条件和待遇：");
   const pages = [
     ["guide/education-tiers/", "教育人才类别与条件"],
     ["guide/education-benefits/", "教育人才待遇"],
@@ -226,6 +287,8 @@ function attach(root) {
   root.dataset.attached = "1";
   const form = root.querySelector(".hc-form");
   const submit = form.querySelector(".hc-submit");
+  const submitLabel = submit.textContent;
+  const queued = root.querySelector(".hc-queued");
   const statusText = root.querySelector(".hc-status-text");
   const resultArea = root.querySelector(".hc-result");
   checker = checker || startChecker(root);
@@ -236,13 +299,37 @@ function attach(root) {
   if (path && presets[path]) setAnswers(form, presets[path]);
   const shared = sharedAnswers();
   if (shared) setAnswers(form, shared);
+  else if (shared === false) showBadLink(root);
   applySkipLogic(form);
-  form.addEventListener("input", () => applySkipLogic(form));
-  form.addEventListener("change", () => applySkipLogic(form));
+
+  // 以上都没有 excludes every other box of its list, and the other way round.
+  form.addEventListener("change", (event) => {
+    const box = event.target;
+    if (box.type !== "checkbox" || !box.checked) return;
+    const q = box.closest(".hc-q");
+    q.querySelectorAll("input[type=checkbox]").forEach((other) => {
+      if (other !== box && Boolean(other.dataset.none) !== Boolean(box.dataset.none)) other.checked = false;
+    });
+  });
+
+  // A result on screen no longer matches the answers once one changes: say so.
+  const markStale = () => {
+    if (resultArea.dataset.state !== "done") return;
+    resultArea.dataset.stale = "";
+    resultArea.querySelector(".hc-stale")?.removeAttribute("hidden");
+  };
+  form.addEventListener("input", () => {
+    applySkipLogic(form);
+    markStale();
+  });
+  form.addEventListener("change", () => {
+    applySkipLogic(form);
+    markStale();
+  });
 
   let waiting = null; // a submission made before the checker was ready
 
-  // Text pages never need the renderer: it loads with the 自测 page, while Python boots.
+  // Text pages never need the renderer: it loads with the 自测 page, while the tool boots.
   const renderer = import("./selfcheck-result.js");
 
   // Timings for benchmarks and monitoring, as data-* attributes (ms since navigation start, or
@@ -252,12 +339,17 @@ function attach(root) {
     const response = await checker.check({ profile });
     const { renderResult, renderErrors } = await renderer;
     if (!root.isConnected) return;
+    delete resultArea.dataset.stale;
     if (response.ok) {
       renderResult(resultArea, response.result, {
         siteRoot: SITE_ROOT,
         shareURL: shareURL(profile),
         policyVersion: root.dataset.policyVersion,
         procedures: JSON.parse(root.dataset.procedures || "{}"),
+        answers: answersShown(form, profile),
+        withQR: "qr" in root.dataset,
+        // Material's header names the site (mkdocs.yml site_name).
+        siteName: root.dataset.siteName || document.querySelector(".md-header__topic .md-ellipsis")?.textContent.trim(),
       });
     } else {
       renderErrors(resultArea, response.errors, form);
@@ -271,15 +363,32 @@ function attach(root) {
     );
   };
 
+  // A submission made while the tool loads waits at the button, which says so and shows the
+  // progress, then runs by itself.
+  const showQueued = (state) => {
+    if (!waiting) {
+      submit.textContent = submitLabel;
+      delete submit.dataset.queued;
+      queued.hidden = true;
+      return;
+    }
+    submit.textContent = "工具就绪后将自动给出结果";
+    submit.dataset.queued = "";
+    queued.textContent = `${progressText(state)}。请稍候，无需再次点击。`;
+    queued.hidden = false;
+  };
+
   const onState = (state) => {
     if (!root.isConnected) {
       checker.listeners.delete(onState);
       return;
     }
     root.dataset.state = state.status;
-    statusText.textContent =
-      state.status === "error" ? "自测程序无法运行。" : STAGE_TEXT[state.stage] || STAGE_TEXT.runtime;
-    if (state.status === "error") showFailure(root, state.error);
+    statusText.textContent = state.status === "error" ? "测算工具无法运行。" : `${progressText(state)}${state.status === "ready" ? "" : "……表格可以先填写。"}`;
+    if (state.status === "error") {
+      waiting = null;
+      showFailure(root, state.error);
+    }
     if (state.status === "ready") {
       root.dataset.readyMs ||= performance.now().toFixed(0);
       root.dataset.bootTimings = JSON.stringify(state.timings || {});
@@ -290,6 +399,7 @@ function attach(root) {
         run(profile);
       }
     }
+    showQueued(state);
   };
   checker.listeners.add(onState);
   onState(checker.state);
@@ -303,7 +413,7 @@ function attach(root) {
       run(profile);
     } else if (checker.state.status === "loading") {
       waiting = profile;
-      statusText.textContent = `${STAGE_TEXT[checker.state.stage] || ""}加载完成后会立即给出结果。`;
+      showQueued(checker.state);
     }
   });
   submit.disabled = false; // submission is now intercepted: safe to enable
@@ -316,7 +426,9 @@ function attach(root) {
   const onHash = () => {
     if (!root.isConnected) return window.removeEventListener("hashchange", onHash);
     const answers = sharedAnswers();
+    if (answers === false) return showBadLink(root);
     if (!answers) return;
+    root.querySelector(".hc-error").hidden = true;
     form.reset();
     setAnswers(form, answers);
     applySkipLogic(form);
@@ -330,18 +442,7 @@ function attach(root) {
 function registerServiceWorker(root) {
   if (!("serviceWorker" in navigator) || root.dataset.offline) return;
   root.dataset.offline = "pending";
-  navigator.serviceWorker
-    .register(new URL("sw.js", SITE_ROOT), { scope: SITE_ROOT.pathname })
-    .then((registration) => {
-      // A failed install (a file missing from the precache) would leave `ready` pending forever.
-      const installing = registration.installing;
-      return new Promise((resolve, reject) => {
-        installing?.addEventListener("statechange", () => {
-          if (installing.state === "redundant" && !registration.active) reject(new Error("install failed"));
-        });
-        navigator.serviceWorker.ready.then(resolve);
-      });
-    })
+  storeOffline()
     .then(() => (root.dataset.offline = "ready"))
     .catch((error) => {
       console.warn("离线功能不可用:", error.message);
