@@ -206,6 +206,11 @@ def weak_network_run(browser, base) -> list[str]:
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cold = weak_network_visit(page, cdp, base, sizes)
+    # The return visit comes once the worker has stored its memory snapshot (after ready).
+    for _ in range(240):
+        if page.evaluate("async () => (await (await caches.open('hc-snapshot')).keys()).length"):
+            break
+        page.wait_for_timeout(500)
     page.goto("about:blank")
     warm = weak_network_visit(page, cdp, base, sizes)
     context.close()

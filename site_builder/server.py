@@ -73,7 +73,7 @@ PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
 # Files whose URL changes whenever their content does: browsers may keep them for a year.
 # Everything else is revalidated on each use (no-cache), so a new build shows at once.
 IMMUTABLE_PATHS = re.compile(
-    r"^/(assets/pyodide/[^/]+/|assets/checker/[^/]+/|assets/javascripts/bundle\.[0-9a-f]+\.min\.js"
+    r"^/(assets/pyodide/[^/]+/|assets/stdlib/[^/]+/|assets/checker/[^/]+/|assets/javascripts/bundle\.[0-9a-f]+\.min\.js"
     r"|assets/stylesheets/[a-z]+\.[0-9a-f]+\.min\.css)"
 )
 LONG_CACHE = "public, max-age=31536000, immutable"

@@ -124,7 +124,7 @@ def test_built_site_ships_the_trimmed_standard_library(site_dir, runtime):
 
 def test_selfcheck_page_preloads_the_runtime_and_knows_its_sizes(site_dir, runtime):
     html = (site_dir / "selfcheck" / "index.html").read_text(encoding="utf-8")
-    preloaded = re.findall(r'<link rel="preload" as="fetch" crossorigin fetchpriority="low" href="\.\./([^"]+)">', html)
+    preloaded = re.findall(r'<link rel="preload" as="fetch" crossorigin fetchpriority="low" data-hc-runtime href="\.\./([^"]+)">', html)
     download = json.loads(runtime["download"])
     assert sorted(preloaded) == sorted(download)
     for path, (raw, wire) in download.items():
@@ -196,8 +196,9 @@ def test_server_sends_precompressed_copies_only_when_accepted(site_url, site_dir
 
 
 def test_versioned_assets_are_cached_long_and_pages_revalidated(site_url, runtime):
-    headers, _ = _get(site_url + runtime["wheel"])
-    assert "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
+    for path in (runtime["wheel"], runtime["stdlib"]):
+        headers, _ = _get(site_url + path)
+        assert "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"], path
     for path in ("selfcheck/", "sw.js", "assets/hc/selfcheck.js"):
         headers, _ = _get(site_url + path, "br")
         assert headers["Cache-Control"] == "no-cache", path

@@ -52,3 +52,53 @@ def test_no_offline_box_without_service_workers(new_page, site_url):
     page.goto(site_url + "guide/campus/")
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-hc-offline]").is_hidden()
+
+
+def _ready_timings(page, site_url) -> dict:
+    page.goto("about:blank")
+    open_selfcheck(page, site_url)
+    page.locator("#hc-selfcheck[data-state=ready]").wait_for(state="attached", timeout=READY_MS)
+    return json.loads(page.locator("#hc-selfcheck").get_attribute("data-boot-timings"))
+
+
+SNAPSHOT_ENTRY = """async () => {
+  const cache = await caches.open("hc-snapshot");
+  const [request] = await cache.keys();
+  return request ? {url: request.url, key: (await cache.match(request)).headers.get("x-hc-key")} : null;
+}"""
+
+
+def test_return_visit_restores_the_memory_snapshot_or_boots_again(browser, site_url):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        assert "snapshot" not in _ready_timings(page, site_url)  # first visit: a normal boot
+        page.locator("#hc-selfcheck[data-offline=ready]").wait_for(state="attached", timeout=READY_MS)
+        for _ in range(120):  # stored a moment after ready
+            entry = page.evaluate(SNAPSHOT_ENTRY)
+            if entry:
+                break
+            page.wait_for_timeout(500)
+        assert entry and site_url + "assets/checker/" in entry["key"]  # tied to this build's files
+
+        timings = _ready_timings(page, site_url)
+        assert "snapshot" in timings and "restoreError" not in timings, timings
+        profile = PROFILES["health_b_two_achievements"]["profile"]
+        fill_form(page, profile)
+        submit_and_wait(page)
+        assert_shows(page, site_url, cpython_result(profile))
+
+        # A damaged snapshot: restoring fails, the worker boots normally and drops it.
+        page.evaluate("""async ({url, key}) => {
+            const cache = await caches.open("hc-snapshot");
+            const junk = new Blob([new Uint8Array(1000)]).stream().pipeThrough(new CompressionStream("gzip"));
+            await cache.put(url, new Response(await new Response(junk).blob(), {headers: {"x-hc-key": key}}));
+        }""", entry)
+        timings = _ready_timings(page, site_url)
+        assert "restoreError" in timings, timings
+        profile = PROFILES["health_a_aged_56"]["profile"]
+        fill_form(page, profile)
+        submit_and_wait(page)
+        assert_shows(page, site_url, cpython_result(profile))
+    finally:
+        context.close()

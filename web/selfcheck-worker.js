@@ -1,9 +1,11 @@
 // Module worker: loads Pyodide (self-hosted) and the checker wheel, then answers JSON requests.
 // Everything stays inside this worker: no network request carries an answer.
 //
-// Messages in:  {type: "init", pyodideURL, stdlibURL, wheelURL, lockInfo, download}  (URLs absolute)
-//                 download: {<absolute URL>: [bytes, bytes over the network]} of each runtime file
-//                 (pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip, checker.whl); optional
+// Messages in:  {type: "init", pyodideURL, stdlibURL, wheelURL, lockInfo, download, preloading}
+//                 (URLs absolute) download: {<URL>: [bytes, bytes over the network]} of each
+//                 runtime file (pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip, checker.whl);
+//                 preloading: [<URL>] the page's preloads to wait for (web/preload.js); optional
+//               {type: "preloaded", url}                        (that preload has finished)
 //               {type: "check", id, request}                    (request: JSON string)
 //               {type: "bare", pyodideURL, stdlibURL}           (benchmark: plain loadPyodide)
 // Messages out: {type: "stage", stage}   stages: runtime, python, checker
@@ -90,10 +92,29 @@ async function count(url, response) {
   }
 }
 
+// The page's preloads still in flight: a request for the same file waits for its preload (then
+// reads the HTTP cache) instead of downloading it a second time.
+const PRELOAD_WAIT_MS = 180000; // a preload that never reports does not hold the boot forever
+const preloads = new Map(); // URL -> {promise, resolve}
+
+function expectPreloads(urls) {
+  for (const url of urls || []) {
+    let resolve;
+    const promise = new Promise((done) => (resolve = done));
+    setTimeout(resolve, PRELOAD_WAIT_MS);
+    preloads.set(url, { promise, resolve });
+  }
+}
+
+function preloaded(url) {
+  return preloads.get(url)?.promise;
+}
+
 const networkFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
-  const response = await networkFetch(input, init);
   const url = new URL(input instanceof Request ? input.url : input, self.location.href).href;
+  await preloaded(url);
+  const response = await networkFetch(input, init);
   if (progress.files.has(url) && response.ok && response.body) count(url, response.clone());
   return response;
 };
@@ -157,13 +178,14 @@ function withTimeout(promise, ms) {
 // --- boot ------------------------------------------------------------------------------------
 let restoring = false; // failures while restoring a snapshot fall back instead of being reported
 
-async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download }) {
+async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download, preloading }) {
   const started = performance.now();
   const timings = {}; // ms since boot, per finished stage: where the time goes
   const mark = (name) => (timings[name] = Math.round(performance.now() - started));
   let stage = "runtime";
   post({ type: "stage", stage });
   expectDownloads(download);
+  expectPreloads(preloading);
   try {
     const store = snapshotStore(pyodideURL, JSON.stringify([pyodideURL, stdlibURL, wheelURL]));
     const snapshot = store.load();
@@ -173,8 +195,10 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download }) {
     // Pyodide imports pyodide.asm.mjs itself; importing it here too (same URL, same module)
     // starts it at once and tells when its bytes are in.
     const asmURL = new URL("pyodide.asm.mjs", pyodideURL).href;
-    import(asmURL).then(() => received(asmURL, progress.files.get(asmURL)?.raw || 0), () => {});
+    const asm = Promise.resolve(preloaded(asmURL)).then(() => import(asmURL));
+    asm.then(() => received(asmURL, progress.files.get(asmURL)?.raw || 0), () => {});
     const { loadPyodide } = await import(new URL("pyodide.mjs", pyodideURL).href);
+    if (preloads.has(asmURL)) await asm.catch(() => {}); // else Pyodide's own import fetches it again
     mark("runtime");
     stage = "python";
     post({ type: "stage", stage });
@@ -275,6 +299,8 @@ self.addEventListener("message", async (event) => {
   if (message.type === "init" && !checker) {
     checker = boot(message);
     checker.catch(() => {}); // already reported
+  } else if (message.type === "preloaded") {
+    preloads.get(message.url)?.resolve();
   } else if (message.type === "bare") {
     bare(message);
   } else if (message.type === "check") {

@@ -4,6 +4,7 @@
 // Result data is only ever inserted as text (textContent / createElement), never as HTML.
 
 import { storeOffline } from "./offline.js"; // also runs the 离线使用 buttons of any page
+import { pendingPreloads } from "./preload.js";
 
 const ROOT_ID = "hc-selfcheck";
 // This file lives at <site root>/assets/hc/selfcheck.js: the site root follows from it,
@@ -86,6 +87,7 @@ function startChecker(root) {
     wheelURL: abs(root.dataset.wheel),
     download: Object.fromEntries(Object.entries(JSON.parse(root.dataset.download)).map(([path, sizes]) => [abs(path), sizes])),
     lockInfo: JSON.parse(root.dataset.lockInfo),
+    preloading: pendingPreloads(worker),
   });
   const check = (request) =>
     new Promise((resolve) => {
