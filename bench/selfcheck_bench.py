@@ -8,6 +8,12 @@ ratio (b)/(a), and the bytes the server sent for a cold visit of the 自测 page
 Targets (the issue): (c) < 1 s, (b)/(a) <= 1.15, (d) < 100 ms, 自测 cold transfer within 10% of
 the compressed Pyodide files it needs; text pages load no Pyodide at all.
 
+Then a weak-network run (campus Wi-Fi: 1.6 Mbps down, 150 ms round trip, Chromium's network
+emulation, which throttles the worker's downloads too): bytes until ready (Playwright's
+requestfinished sizes, which count the worker's requests), seconds to form usable, to ready,
+and to the result when the person submits at 10 s; cold, then a return visit.
+Targets (issue 10): cold transfer <= 3.6 MB, ready <= 20 s, warm ready <= 1 s.
+
 Usage: .venv/bin/python -m site_builder build && .venv/bin/python bench/selfcheck_bench.py [--runs N]
 """
 
@@ -103,16 +109,18 @@ def runtime_paths() -> dict:
     html = (SITE / "selfcheck" / "index.html").read_text(encoding="utf-8")
     import re
 
-    return {"pyodide": re.search(r'data-pyodide="([^"]+)"', html).group(1)}
+    found = {key: re.search(rf'data-{key}="([^"]+)"', html) for key in ("pyodide", "stdlib", "wheel")}
+    return {key: match and match.group(1) for key, match in found.items()}  # no stdlib: an older build
 
 
 def compressed_pyodide_bytes(accept: str) -> int:
     """What the server sends for the Pyodide files the page needs, given the browser's codings."""
     total = 0
     accepted = accepted_encodings(accept)
-    directory = SITE / runtime_paths()["pyodide"]
-    for name in PYODIDE_NEEDED:
-        path = directory / name
+    paths = runtime_paths()
+    stdlib = SITE / (paths["stdlib"] or paths["pyodide"] + "python_stdlib.zip")
+    for path in [SITE / paths["pyodide"] / name for name in PYODIDE_NEEDED] + [stdlib]:
+        name = path.name
         for coding, suffix in PRECOMPRESSED:
             if coding in accepted and path.with_name(name + suffix).is_file():
                 path = path.with_name(name + suffix)
@@ -126,28 +134,98 @@ def clear_everything(cdp, origin):
     cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
 
 
-def bare_load_ms(page, base, pyodide):
-    """(a): a module worker that only runs loadPyodide(), started from a text page."""
+def bare_load_ms(page, base, paths):
+    """(a): a module worker that only runs loadPyodide() (with the site's standard library),
+    started from a text page."""
     page.goto(base + "education/")
     return page.evaluate(
-        """([workerURL, pyodideURL]) => new Promise((resolve, reject) => {
+        """([workerURL, pyodideURL, stdlibURL]) => new Promise((resolve, reject) => {
             const started = performance.now();
             const worker = new Worker(workerURL, { type: "module" });
             worker.onmessage = ({ data }) => {
               if (data.type === "ready") { resolve(performance.now() - started); worker.terminate(); }
               if (data.type === "error") reject(new Error(data.message));
             };
-            worker.postMessage({ type: "bare", pyodideURL });
+            worker.postMessage({ type: "bare", pyodideURL, stdlibURL: stdlibURL || undefined });
         })""",
-        [base + "assets/hc/selfcheck-worker.js", base + pyodide],
+        [base + "assets/hc/selfcheck-worker.js", base + paths["pyodide"], paths["stdlib"] and base + paths["stdlib"]],
     )
+
+
+def share_fragment() -> str:
+    return base64.urlsafe_b64encode(json.dumps(PROFILE, ensure_ascii=False).encode()).decode().rstrip("=")
+
+
+# Campus Wi-Fi as measured for issue 10: 1.6 Mbps down, 150 ms round trip.
+WEAK_NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.8e6 / 8}
+SUBMIT_AT_MS = 10_000
+
+
+def weak_network_visit(page, cdp, base, sizes: list) -> dict:
+    """One visit of the 自测 page under WEAK_NETWORK: the person fills in the form (the share
+    fragment, set at 10 s, fills and submits it); bytes counted until ready."""
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", WEAK_NETWORK)
+    sizes.clear()
+    page.goto(base + "selfcheck/", wait_until="commit")
+    root = page.locator("#hc-selfcheck")
+    page.locator("#hc-selfcheck[data-form=usable]").wait_for(state="attached", timeout=120_000)
+    usable = float(root.get_attribute("data-usable-ms"))
+    ready_at = page.locator("#hc-selfcheck[data-ready-ms]")
+    now = page.evaluate("performance.now()")
+    if now < SUBMIT_AT_MS:
+        page.wait_for_timeout(SUBMIT_AT_MS - now)
+    page.evaluate("(fragment) => (location.hash = fragment)", "a=" + share_fragment())
+    ready_at.wait_for(state="attached", timeout=300_000)
+    sent = sum(sizes)  # before the service worker's offline copy, which starts after ready
+    page.locator(".hc-result[data-state=done]").wait_for(state="attached", timeout=300_000)
+    result = page.evaluate("performance.now()")
+    ready = float(root.get_attribute("data-ready-ms"))
+    timings = json.loads(root.get_attribute("data-boot-timings"))
+    page.locator("#hc-selfcheck[data-offline]:not([data-offline=pending])").wait_for(state="attached", timeout=300_000)
+    cdp.send("Network.emulateNetworkConditions", {**WEAK_NETWORK, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    return {"bytes": sent, "usable": usable, "ready": ready, "result": result, "timings": timings}
+
+
+def weak_network_run(browser, base) -> list[str]:
+    """Cold visit, then a return visit, in one fresh context; printed lines."""
+    context = browser.new_context()
+    sizes: list[int] = []
+
+    def finished(request):
+        if request.url.endswith("/sw.js") or getattr(request, "service_worker", None):
+            return  # the offline copy, made after ready
+        try:
+            got = request.sizes()
+            sizes.append(got["responseBodySize"] + got["responseHeadersSize"])
+        except Exception:  # a request whose sizes are gone (page navigated)
+            pass
+
+    context.on("requestfinished", finished)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cold = weak_network_visit(page, cdp, base, sizes)
+    page.goto("about:blank")
+    warm = weak_network_visit(page, cdp, base, sizes)
+    context.close()
+    lines = ["weak network (1.6 Mbps down, 150 ms RTT), 自测 page; submit at 10 s:",
+             f"{'':34}{'cold':>10}{'warm':>10}"]
+    for key, label, unit, target in (
+        ("bytes", "bytes until ready", 1e6, "MB  target cold <= 3.6 MB"),
+        ("usable", "s to form usable", 1e3, "s"),
+        ("ready", "s to ready", 1e3, "s   target cold <= 20 s, warm <= 1 s"),
+        ("result", "s to result (submitted at 10 s)", 1e3, "s"),
+    ):
+        lines.append(f"{label:34}{cold[key] / unit:>10.2f}{warm[key] / unit:>10.2f}  {target}")
+    lines.append(f"worker stage timings: cold {cold['timings']}; warm {warm['timings']}")
+    return lines
 
 
 def selfcheck_visit(page, base):
     """(b), (c), (d) for one navigation to the 自测 page, opened by a share link (fragment) so
     the whole profile is filled in; (d) is a second submission once the first was answered."""
-    share = base64.urlsafe_b64encode(json.dumps(PROFILE, ensure_ascii=False).encode()).decode().rstrip("=")
-    page.goto(base + "selfcheck/#a=" + share)
+    page.goto(base + "selfcheck/#a=" + share_fragment())
     root = page.locator("#hc-selfcheck")
     page.locator(".hc-result[data-paint-ms]").wait_for(state="attached", timeout=120_000)
     ready, usable = float(root.get_attribute("data-ready-ms")), float(root.get_attribute("data-usable-ms"))
@@ -161,6 +239,7 @@ def selfcheck_visit(page, base):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="repetitions of each measurement (median shown)")
+    parser.add_argument("--no-weak", dest="weak", action="store_false", help="skip the weak-network run")
     parser.add_argument("--site", type=Path, default=SITE, help="built site (default: site/)")
     args = parser.parse_args()
     set_site(args.site.resolve())
@@ -172,7 +251,7 @@ def main() -> int:
     server = serve()
     base = f"http://127.0.0.1:{server.server_port}/"
     origin = base.rstrip("/")
-    pyodide = runtime_paths()["pyodide"]
+    paths = runtime_paths()
     figures: dict[str, list[float]] = {}
 
     def record(key, value):
@@ -188,7 +267,7 @@ def main() -> int:
             # Cold: nothing cached, no service worker.
             clear_everything(cdp, origin)
             page.goto("about:blank")
-            record("a_cold", bare_load_ms(page, base, pyodide))
+            record("a_cold", bare_load_ms(page, base, paths))
             clear_everything(cdp, origin)
             page.goto("about:blank")
             CountingHandler.reset()
@@ -200,7 +279,7 @@ def main() -> int:
             record("bytes_selfcheck_until_ready", CountingHandler.sent(until="/sw.js"))
             record("bytes_selfcheck_with_offline_copy", CountingHandler.sent())
             # Warm: the same visits again (HTTP cache, compiled wasm, service worker).
-            record("a_warm", bare_load_ms(page, base, pyodide))
+            record("a_warm", bare_load_ms(page, base, paths))
             b, c, d = selfcheck_visit(page, base)
             record("b_warm", b), record("c_warm", c), record("d_warm", d)
             # A text page, cold.
@@ -211,6 +290,7 @@ def main() -> int:
             page.wait_for_load_state("networkidle")
             record("bytes_text_page", CountingHandler.sent())
             record("text_page_pyodide_requests", sum("pyodide" in p or ".whl" in p for p, _ in CountingHandler.requests))
+        weak = weak_network_run(browser, base) if args.weak else []
         browser.close()
     server.shutdown()
 
@@ -238,6 +318,8 @@ def main() -> int:
     print("worker stage timings (ms since worker start; cold, warm per run):")
     for timings in BOOT_TIMINGS:
         print("   ", "  ".join(f"{k} {v}" for k, v in timings.items()))
+    for line in weak:
+        print(line)
     return 0
 
 

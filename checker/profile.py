@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from functools import cache
 
-from checker.errors import ValidationError
+from checker.errors import RuleDataError, ValidationError
 from checker.questions import by_id, checks, rank, shown_ids
 
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # also the profile schema's; \d would take full-width digits
@@ -79,7 +79,7 @@ def _check(q: dict, value, errors: list):
             errors.append({"field": field, "message": f"过长（最多 {MAX_TEXT} 个字符）"})
             return None
         return value.strip() or None
-    raise AssertionError(f"unknown question type {kind}")  # the data is checked by tests
+    raise RuleDataError(f"rules/questions.toml, {field}: unknown question type {kind!r}")
 
 
 def _position(question_id: str, value) -> int:

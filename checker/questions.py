@@ -9,6 +9,7 @@ from checker import _data
 from checker.errors import RuleDataError
 
 TYPES = ("choice", "multi", "bool", "date", "int", "text")
+SUGGESTIONS = ("universities",)  # what a text question may suggest as the person types
 
 
 @cache
@@ -16,6 +17,10 @@ def _questions() -> tuple[dict, ...]:
     out = []
     for q in _data.toml("questions.toml")["question"]:
         q = dict(q)
+        if q.get("type") not in TYPES:
+            raise RuleDataError(f"rules/questions.toml, {q.get('id')}: unknown type {q.get('type')!r}")
+        if "suggest" in q and (q["type"] != "text" or q["suggest"] not in SUGGESTIONS):
+            raise RuleDataError(f"rules/questions.toml, {q['id']}: suggest {q['suggest']!r} on a {q['type']} question")
         q.setdefault("help", "")
         q.setdefault("show_if", [])
         if q["type"] in ("choice", "multi"):

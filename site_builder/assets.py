@@ -33,6 +33,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-
 # The runtime files the worker downloads, in its progress messages (bytes in the page's data).
 DOWNLOADED = ("pyodide.asm.mjs", "pyodide.asm.wasm")
 SERVICE_WORKER = "sw.js"
+OFFLINE_SIZE = "assets/hc/offline.json"  # the offline copy's size, shown before it is stored
 PRECOMPRESS_CACHE = ROOT / "build" / "precompressed"
 WHEEL_CACHE = ROOT / "build" / "wheels"  # by checker source hash: pip runs only when it changed
 COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl", ".csv", ".zip"}
@@ -123,6 +124,17 @@ def preload_links(paths: dict, page_prefix: str = "../") -> str:
     )
 
 
+def offline_box() -> str:
+    """The "离线使用" box (poster page, 自测 page): web/offline.js shows it where service workers
+    work, with the size of the offline copy, and stores it when asked. Never printed."""
+    return (
+        '<div class="hc-offline hc-noprint" data-hc-offline hidden>'
+        '<button type="button" class="md-button hc-offline-button">离线使用</button>'
+        '<p class="hc-offline-status" role="status" aria-live="polite">'
+        "把本站和自测保存到手机上，没有网络时（例如在招聘会现场）也能使用。</p></div>"
+    )
+
+
 def install_selfcheck_assets(site_dir: Path) -> None:
     """Post-build step: Pyodide, the checker wheel and web/ into the built site."""
     paths = runtime()
@@ -153,7 +165,7 @@ def _precache_list(site_dir: Path) -> list[str]:
     files = []
     for path in sorted(site_dir.rglob("*")):
         rel = path.relative_to(site_dir).as_posix()
-        if not path.is_file() or path.suffix in skip_suffixes or rel == SERVICE_WORKER:
+        if not path.is_file() or path.suffix in skip_suffixes or rel in (SERVICE_WORKER, OFFLINE_SIZE):
             continue
         if rel.endswith("pyodide-lock.json") or rel.endswith("sitemap.xml"):
             continue  # the worker passes the lock's info itself; sitemaps are for crawlers
@@ -168,11 +180,16 @@ def _precache_list(site_dir: Path) -> list[str]:
 def write_service_worker(site_dir: Path) -> None:
     """Post-build step: sw.js with this build's version and file list (after all files exist)."""
     files = _precache_list(site_dir)
-    built = [p for p in site_dir.rglob("*") if p.is_file() and p.name != SERVICE_WORKER]
+    built = [p for p in site_dir.rglob("*") if p.is_file() and p.relative_to(site_dir).as_posix() not in (SERVICE_WORKER, OFFLINE_SIZE)]
     version = _digest(built, site_dir)[:16]  # any changed byte makes a new cache
     source = (WEB / "sw.template.js").read_text(encoding="utf-8")
     source = source.replace("__VERSION__", json.dumps(version)).replace("__FILES__", json.dumps(files, ensure_ascii=False))
     (site_dir / SERVICE_WORKER).write_text(source, encoding="utf-8")
+    # What "离线使用" downloads at most (files the visit already loaded come from the HTTP cache).
+    on_disk = [site_dir / (f + "index.html" if f.endswith("/") or not f else f) for f in files]
+    total = sum(transfer_size(path.read_bytes()) for path in on_disk) + len(source.encode())
+    (site_dir / OFFLINE_SIZE).parent.mkdir(parents=True, exist_ok=True)
+    (site_dir / OFFLINE_SIZE).write_text(json.dumps({"bytes": total, "files": len(files)}), encoding="utf-8")
 
 
 def _compressed(data: bytes, kind: str) -> bytes:

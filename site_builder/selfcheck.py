@@ -197,7 +197,7 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
                   site_name: str = "", uses: dict | None = None) -> str:
     """The page source. `runtime` holds the site-root-relative asset paths the script needs;
     `next_steps` the procedures the result links to (default: from the rule data)."""
-    from site_builder.assets import preload_links
+    from site_builder.assets import offline_box, preload_links
 
     data = " ".join(f'data-{key}="{_attr(value)}"' for key, value in runtime.items())
     presets = _attr(json.dumps(PRESETS, ensure_ascii=False))
@@ -228,6 +228,7 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         form_html(questions, uses),
         '<div class="hc-error" role="alert" hidden></div>',
         '<section class="hc-result" aria-live="polite" data-state="empty" hidden></section>',
+        offline_box(),
         "</div>",
         "",
     ])

@@ -173,3 +173,23 @@ def test_the_table_of_contents_marks_the_section_in_view(site_url, page):
     active = page.locator(".md-sidebar--secondary .md-nav__link--active")
     expect(active).to_have_count(1)
     expect(active).to_have_attribute("href", re.compile("#who-pays$"))
+
+
+@pytest.mark.parametrize("anchor", ["health/#article-9", "education/#article-12"])
+def test_a_link_to_an_article_marks_that_article_in_the_table_of_contents(site_url, page, anchor):
+    page.goto(site_url + anchor, wait_until="networkidle")
+    active = page.locator(".md-sidebar--secondary .md-nav__link--active")
+    expect(active).to_have_attribute("href", "#" + anchor.split("#")[1])
+
+
+def test_the_literate_block_under_an_article_is_folded_and_quiet(site_url, new_page):
+    phone = new_page(viewport=PHONE, is_mobile=True)
+    phone.goto(site_url + "health/")
+    blocks = phone.locator("details.hc-literate")
+    assert blocks.count() > 10
+    assert blocks.evaluate_all("bs => bs.filter(b => b.open).length") == 0
+    summary = blocks.first.locator("summary")
+    text_size = phone.locator(".hc-article p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    summary_style = summary.evaluate("e => [parseFloat(getComputedStyle(e).fontSize), getComputedStyle(e).fontWeight]")
+    assert summary_style[0] < text_size and int(summary_style[1]) < 600
+    assert summary.bounding_box()["height"] >= 24  # still easy to tap open

@@ -241,8 +241,11 @@ def test_skip_logic_and_graduate_path_preset(page, site_url):
     assert not page.locator('.hc-q[data-qid="normal_major"]').is_visible()  # education only
     page.check("#hc-measure-0")
     assert page.locator('.hc-q[data-qid="normal_major"]').is_visible()
-    assert not page.locator('.hc-q[data-qid="medical_school"]').is_visible()
+    assert not page.locator('.hc-q[data-qid="med_degree_level"]').is_visible()
     page.check("#hc-measure-1")
+    assert page.locator('.hc-q[data-qid="med_degree_level"]').is_visible()
+    assert not page.locator('.hc-q[data-qid="medical_school"]').is_visible()  # asked about a medical degree
+    page.check("#hc-med_degree_level-3")
     assert page.locator('.hc-q[data-qid="medical_school"]').is_visible()
     assert not page.locator('.hc-q[data-qid="normal_major"]').is_visible()
     # A hidden question's inputs are disabled, so it is not part of the answers.

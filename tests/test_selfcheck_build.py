@@ -8,6 +8,7 @@ import gzip
 import json
 import re
 import urllib.request
+import zipfile
 from html import unescape
 from html.parser import HTMLParser
 
@@ -17,6 +18,7 @@ import checker
 import checker.policy
 from site_builder import assets, selfcheck
 from site_builder.server import accepted_encodings
+from site_builder.stdlib import required_entries, trimmed_stdlib
 
 
 class FormParser(HTMLParser):
@@ -105,8 +107,46 @@ def runtime(site_dir):
     """The runtime paths the built 自测 page points at (data-* attributes of its root)."""
     html = (site_dir / "selfcheck" / "index.html").read_text(encoding="utf-8")
     root = re.search(r'<div id="hc-selfcheck"[^>]*>', html).group(0)
-    return {"pyodide": re.search(r'data-pyodide="([^"]+)"', root).group(1),
-            "wheel": re.search(r'data-wheel="([^"]+)"', root).group(1)}
+    return {key: unescape(re.search(rf'data-{key}="([^"]+)"', root).group(1))
+            for key in ("pyodide", "stdlib", "wheel", "download")}
+
+
+def test_built_site_ships_the_trimmed_standard_library(site_dir, runtime):
+    shipped = site_dir / runtime["stdlib"]
+    assert shipped.read_bytes() == trimmed_stdlib(assets.PYODIDE_NPM / "python_stdlib.zip")
+    with zipfile.ZipFile(shipped) as archive:
+        infos = archive.infolist()
+    assert [i.filename for i in infos] == required_entries()
+    assert all(i.compress_type == zipfile.ZIP_STORED for i in infos)  # the server compresses the whole
+    assert brotli.decompress((shipped.parent / (shipped.name + ".br")).read_bytes()) == shipped.read_bytes()
+    assert list(site_dir.rglob("python_stdlib.zip")) == [shipped]  # not the npm package's full one
+
+
+def test_selfcheck_page_preloads_the_runtime_and_knows_its_sizes(site_dir, runtime):
+    html = (site_dir / "selfcheck" / "index.html").read_text(encoding="utf-8")
+    preloaded = re.findall(r'<link rel="preload" as="fetch" crossorigin fetchpriority="low" href="\.\./([^"]+)">', html)
+    download = json.loads(runtime["download"])
+    assert sorted(preloaded) == sorted(download)
+    for path, (raw, wire) in download.items():
+        assert (site_dir / path).stat().st_size == raw
+        served = site_dir / (path + ".br")
+        assert wire == (served.stat().st_size if served.is_file() else raw)
+    # The progress the worker reports adds up to what the runtime transfers.
+    assert 3_000_000 < sum(wire for _, wire in download.values()) < 3_600_000
+
+
+def test_offline_size_is_what_the_service_worker_stores(site_dir):
+    sw = (site_dir / "sw.js").read_text(encoding="utf-8")
+    files = json.loads(re.search(r"const FILES = (\[.*?\]);", sw).group(1))
+    size = json.loads((site_dir / "assets" / "hc" / "offline.json").read_text(encoding="utf-8"))
+    assert size["files"] == len(files) and "assets/hc/offline.json" not in files
+
+    def sent(rel):
+        path = site_dir / (rel + "index.html" if rel.endswith("/") or not rel else rel)
+        br = path.with_name(path.name + ".br")
+        return br.stat().st_size if br.is_file() else path.stat().st_size
+
+    assert size["bytes"] == sum(sent(f) for f in files) + len(sw.encode())
 
 
 def test_built_site_has_versioned_runtime_and_service_worker(site_dir, runtime):
@@ -201,3 +241,15 @@ def test_next_step_links_point_at_existing_procedures(site_dir):
         assert {"introduction:a", "introduction:d", "training:young"} <= set(info["tiers"])
         for tier in info["tiers"].values():
             assert f'id="{tier["anchor"]}"' in page and tier["title"]
+
+
+def test_the_university_field_suggests_names_built_into_the_page():
+    """The form suggests university names as the person types, from a list built here (edu art.4
+    D/E): a <datalist> tied to the field, full names and short names, nothing fetched."""
+    html = selfcheck.form_html(checker.questions())
+    field = re.search(r'<input [^>]*name="university"[^>]*>', html).group(0)
+    list_id = re.search(r'list="([^"]+)"', field).group(1)
+    datalist = re.search(rf'<datalist id="{re.escape(list_id)}">(.*?)</datalist>', html).group(1)
+    names = set(re.findall(r'<option value="([^"]+)">', datalist))
+    assert {"北京师范大学", "重庆师范大学", "北师大", "哈尔滨工业大学（威海）"} <= names
+    assert "交大" not in names  # an ambiguous short name is not offered

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.citation import MEASURES
+from checker.citation import MEASURE_SHORT_NAMES, MEASURES
 from site_builder.build import BuildError, check_no_inline_scripts
 from site_builder.search import SearchWorkerChanged, patch_search_worker, search_terms
 from site_builder.text import load_measure
@@ -100,7 +100,9 @@ def test_each_article_is_its_own_search_section(site_dir):
     for measure_id in MEASURES:
         for article in load_measure(measure_id).articles:
             doc = locations[f"{measure_id}/#{article.anchor}"]
-            assert doc["title"].replace("\u200b", "") == article.heading
+            # titled with its measure too (site_builder/search.py tag_article_sections)
+            short = MEASURE_SHORT_NAMES[measure_id]
+            assert doc["title"].replace("\u200b", "") == f"{article.heading}（{short}办法）"
 
 
 def test_the_measures_terms_are_whole_tokens_in_the_search_index(site_dir):

@@ -14,7 +14,8 @@
 //                 while downloading and once with loaded === total when every file is in; files
 //                 that come from a cache count at once.
 //               {type: "ready", ms, timings, warm}
-//                 timings: ms since boot per stage ("snapshot": a stored memory snapshot was read);
+//                 timings: ms since boot per stage ("snapshot": a stored memory snapshot was read;
+//                 "restoreError": why restoring it failed, then booted normally);
 //                 warm: true when restored from this device's memory snapshot (absent for "bare")
 //               {type: "result", id, response}
 //               {type: "error", stage, message, id?}
@@ -27,6 +28,7 @@
 
 const SNAPSHOT_CACHE = "hc-snapshot";
 const SNAPSHOT_TIMEOUT_MS = 20000; // a restore that hangs is abandoned for a normal boot
+const SNAPSHOT_DELAY_MS = 1000;
 const PROGRESS_EVERY_MS = 100;
 
 let checker = null; // Promise of the long-lived handle_json PyProxy
@@ -119,7 +121,8 @@ function snapshotStore(pyodideURL, key) {
         }
         const body = hit.body.pipeThrough(new DecompressionStream("gzip"));
         return new Uint8Array(await new Response(body).arrayBuffer());
-      } catch {
+      } catch (error) {
+        console.warn("memory snapshot not read:", String(error && error.message || error));
         return null;
       }
     },
@@ -191,6 +194,7 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download }) {
       try {
         pyodide = await withTimeout(loadPyodide({ ...options, _loadSnapshot: saved }), SNAPSHOT_TIMEOUT_MS);
       } catch (error) {
+        timings.restoreError = String(error && error.message || error).slice(0, 200);
         console.warn("memory snapshot not restored:", String(error && error.message || error));
         store.drop();
       }
@@ -213,14 +217,15 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download }) {
     postProgress(true);
     post({ type: "ready", ms: performance.now() - started, timings, warm });
     if (!warm) {
-      // After any check already waiting has been answered: the copy takes ~40 ms.
+      // A moment after ready, so a check already waiting (and its rendering) goes first: the
+      // copy takes ~40 ms and compressing it a few hundred more.
       setTimeout(() => {
         try {
           store.save(pyodide.makeMemorySnapshot());
         } catch (error) {
           console.warn("memory snapshot not made:", String(error && error.message || error));
         }
-      }, 0);
+      }, SNAPSHOT_DELAY_MS);
     }
     // Resolve with a plain JS function: resolving a promise with a PyProxy makes the promise
     // machinery probe it for `then`, which never settles.

@@ -3,6 +3,8 @@
 // #hc-selfcheck element is absent, so text pages never load Pyodide.
 // Result data is only ever inserted as text (textContent / createElement), never as HTML.
 
+import { storeOffline } from "./offline.js"; // also runs the 离线使用 buttons of any page
+
 const ROOT_ID = "hc-selfcheck";
 // This file lives at <site root>/assets/hc/selfcheck.js: the site root follows from it,
 // whatever page (and <base>) we are on.
@@ -440,18 +442,7 @@ function attach(root) {
 function registerServiceWorker(root) {
   if (!("serviceWorker" in navigator) || root.dataset.offline) return;
   root.dataset.offline = "pending";
-  navigator.serviceWorker
-    .register(new URL("sw.js", SITE_ROOT), { scope: SITE_ROOT.pathname })
-    .then((registration) => {
-      // A failed install (a file missing from the precache) would leave `ready` pending forever.
-      const installing = registration.installing;
-      return new Promise((resolve, reject) => {
-        installing?.addEventListener("statechange", () => {
-          if (installing.state === "redundant" && !registration.active) reject(new Error("install failed"));
-        });
-        navigator.serviceWorker.ready.then(resolve);
-      });
-    })
+  storeOffline()
     .then(() => (root.dataset.offline = "ready"))
     .catch((error) => {
       console.warn("离线功能不可用:", error.message);

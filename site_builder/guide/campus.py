@@ -16,6 +16,7 @@ from pathlib import Path
 import segno
 
 from site_builder import siteconfig
+from site_builder.assets import offline_box
 from site_builder.guide.common import MEASURE_SHORT_NAMES, cite, note
 from site_builder.guide.measure_pages import criterion_lines, benefit_table
 
@@ -111,7 +112,8 @@ def campus_page(data: dict, base_url: str | None = None, settings: dict | None =
     ]
     details = ['<div class="hc-noprint" markdown>', "",
                "## 条件一览 {: #conditions }", "",
-               '<p class="hc-print-hint">招聘展位可直接打印本页：打印时只保留上方的A4海报。</p>', ""]
+               '<p class="hc-print-hint">招聘展位可直接打印本页：打印时只保留上方的A4海报。</p>', "",
+               offline_box(), ""]
     for measure, rules in data["measures"].items():
         for entry in next(p for p in rules["programmes"] if p["id"] == "introduction")["tiers"]:
             if entry["tier"] not in graduate_tiers(rules):
