@@ -77,7 +77,10 @@ IMMUTABLE_PATHS = re.compile(
     r"|assets/stylesheets/[a-z]+\.[0-9a-f]+\.min\.css)"
 )
 LONG_CACHE = "public, max-age=31536000, immutable"
-CONNECTION_TIMEOUT = 20  # seconds a connection may stay silent (the stdlib default: forever)
+CONNECTION_TIMEOUT = 20  # seconds a client may take to send its request (the stdlib default: forever)
+# Seconds a client may pause reading a response: browsers hold back a preloaded file until the
+# page uses it, so this is long; it only frees the thread of a client that went away.
+SEND_TIMEOUT = 300
 REQUEST_QUEUE = 1024  # connections the OS queues before the server accepts them (the stdlib's: 5)
 
 
@@ -189,6 +192,13 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         self._send_cache_headers(resolved_url, has_copies)
         self.end_headers()
         return f
+
+    def copyfile(self, source, outputfile) -> None:
+        self.connection.settimeout(SEND_TIMEOUT)
+        try:
+            super().copyfile(source, outputfile)
+        finally:
+            self.connection.settimeout(self.timeout)
 
     def list_directory(self, path):
         self.send_error(404)  # never a listing (send_head does not call this; a safety net)

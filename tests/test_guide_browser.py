@@ -42,7 +42,8 @@ def test_every_page_has_no_serious_accessibility_violation(site_dir, site_url, n
     page = new_page(viewport={"width": width, "height": 844})
     problems = []
     for url in _pages(site_dir):
-        page.goto(site_url + url, wait_until="networkidle")
+        page.goto(site_url + url)  # "load": page scripts (tables as cards) have run; the 自测's
+        # runtime downloads go on in the background and are not waited for
         page.evaluate(axe_source)
         violations = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
@@ -73,6 +74,7 @@ def _pdf_pages(pdf: bytes) -> int:
 
 def test_campus_poster_prints_on_one_a4_sheet_with_its_qr_code(site_url, page):
     page.goto(site_url + "guide/campus/")
+    page.locator(".hc-qr-box[data-hc-qr-drawn]").wait_for(state="attached")  # drawn in the browser
     page.emulate_media(media="print")
     assert page.locator(".hc-poster svg.hc-qr").is_visible()
     assert all(p.is_visible() for p in page.locator(".hc-poster p").all())

@@ -182,6 +182,31 @@ def test_a_silent_connection_is_closed(tmp_path):
     assert SiteRequestHandler.timeout and SiteRequestHandler.timeout <= 60
 
 
+def test_a_client_that_pauses_reading_still_gets_the_whole_file(tmp_path):
+    """The connection timeout bounds a silent request, not a download: Chrome holds back the body
+    of a preloaded file (the 9.6 MB runtime) until the page asks for it."""
+    import socket
+    import time
+
+    (tmp_path / "index.html").write_text("x")
+    (tmp_path / "big.bin").write_bytes(b"x" * 4_000_000)
+    server = serve_in_background(tmp_path, timeout=0.3)
+    try:
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # the server's writes block soon
+            sock.settimeout(10)
+            sock.connect(("127.0.0.1", server.server_port))
+            sock.sendall(b"GET /big.bin HTTP/1.0\r\n\r\n")
+            time.sleep(1)  # longer than the timeout
+            data = b""
+            while chunk := sock.recv(1 << 16):
+                data += chunk
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert data.endswith(b"\r\n\r\n" + b"x" * 4_000_000)
+
+
 def test_two_hundred_parallel_requests_are_all_answered(tiny_site):
     """The listen queue takes a burst of connections (the stdlib's 5 dropped some for 30 s)."""
     from concurrent.futures import ThreadPoolExecutor

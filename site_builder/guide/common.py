@@ -11,6 +11,7 @@ from html import escape
 
 from checker.citation import MEASURE_SHORT_NAMES  # noqa: F401 (re-exported for the page modules)
 from checker.money import MONTHS_PER_YEAR, Benefit
+from checker.summary import PROJECT_KINDS, RECURRING_KINDS, yuan_text
 
 
 def root_prefix(page: str) -> str:
@@ -31,11 +32,9 @@ def cite_html(citation: dict, page: str, text: str | None = None) -> str:
 
 
 def yuan(amount: int) -> str:
-    """An amount as the measures write it: 万元 from ten thousand up (4.8万元), else 元."""
-    if amount < 10000:
-        return f"{amount}元"
-    wan, rest = divmod(amount, 10000)
-    return f"{wan}.{rest:04d}".rstrip("0").rstrip(".") + "万元"
+    """An amount as the measures write it (4.8万元, 500元): the checker's one format, which the
+    自测 result, print view and CLI use too."""
+    return yuan_text(amount)
 
 
 def per_month(amount: int) -> str:
@@ -62,10 +61,9 @@ def programme_total(rules: dict, programme_id: str, tier: str) -> int | None:
     return sum(totals) if totals else None
 
 
-# Money paid to the person, every year of its schedule (安家补助 in instalments, 生活资助 monthly),
-# and what is applied for per project and paid after review (教研/科研资助): funding, not income.
-RECURRING_KINDS = ("instalments", "monthly")
-PROJECT_KINDS = ("on_application",)
+# RECURRING_KINDS: money paid to the person every year of its schedule (安家补助 in instalments,
+# 生活资助 monthly); PROJECT_KINDS: applied for per project and paid after review (教研/科研资助),
+# funding, not income. Both as checker.summary reads them for a result.
 
 
 @dataclass(frozen=True)

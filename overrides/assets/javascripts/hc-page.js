@@ -49,7 +49,13 @@ function focusableIfScrolling(box) {
 }
 
 function openTarget() {
-  const id = decodeURIComponent(location.hash.slice(1));
+  // A fragment is not always an id: the 自测's share links carry answers there.
+  let id = location.hash.slice(1);
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    return;
+  }
   const target = id && document.getElementById(id);
   if (!target) return;
   let opened = false;
