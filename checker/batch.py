@@ -12,7 +12,8 @@ applicant, measure, programme (the one with the best verdict), tier (its highest
 under review), tier_name, tier_verdict, verdict (the programme's: its highest tier's verdict,
 else the best of its tiers), verdict_label, missing (what the next tier on the applicant's path still needs, as actions;
 "；"-separated), next_tier (those actions → the tier and what it adds, as the 自测 page shows
-it; both from checker/summary.py), total_yuan, employer_yuan, fund_yuan. It is UTF-8 with BOM (or .xlsx); a cell a spreadsheet would
+it; both from checker/summary.py), total_yuan, employer_yuan, fund_yuan, computed_from (the
+measure's title, the rule data's date and checksum, the as-of date, as every result says). It is UTF-8 with BOM (or .xlsx); a cell a spreadsheet would
 run as a formula gets a leading '. write_report writes it beside the target and moves it into
 place at the end.
 
@@ -39,10 +40,12 @@ from pathlib import Path
 from checker.engine import GOODNESS, VERDICT_LABELS, Result, evaluate
 from checker.errors import ValidationError, error_lines
 from checker.questions import by_id
+from checker.policy import provenance
 from checker.summary import next_tiers
 
 REPORT_COLUMNS = ["line", "applicant", "measure", "programme", "tier", "tier_name", "tier_verdict", "verdict",
-                  "verdict_label", "missing", "next_tier", "total_yuan", "employer_yuan", "fund_yuan"]
+                  "verdict_label", "missing", "next_tier", "total_yuan", "employer_yuan", "fund_yuan",
+                  "computed_from"]
 PASS_THROUGH = "applicant"
 _BOOLS = {"true": True, "false": False, "是": True, "否": False}
 PARALLEL_FROM_ROWS = 2000  # below this, starting processes costs more than it saves
@@ -100,6 +103,7 @@ def report_row(result: Result) -> dict:
         "total_yuan": (money.total if money.total is not None else "") if money else 0,
         "employer_yuan": "" if employer is None else employer,
         "fund_yuan": "" if fund is None else fund,
+        "computed_from": provenance(result.measure, result.as_of)["text"],
     }
 
 

@@ -160,6 +160,18 @@ def test_batch_missing_names_the_next_tier_open_to_the_path(tmp_path, capsys):
     assert (d_row["tier"], d_row["missing"]) == ("d", "")
 
 
+def test_batch_rows_say_what_they_were_computed_from(tmp_path):
+    """Issue 8 reading 13: the report carries the measure's title, the rule data's date and checksum, the as-of date."""
+    applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(applicants, ["measure", "situation"], [["health", "recruit"]])
+    assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 0
+    (row,) = read_report(report)
+    version = policy.version()
+    assert "合川区卫生人才引进培养办法（试行）" in row["computed_from"]
+    assert version["changed"] in row["computed_from"] and version["checksum"] in row["computed_from"]
+    assert "2026-06-01" in row["computed_from"]
+
+
 def parallel_csv_text() -> str:
     """PARALLEL_FROM_ROWS and more rows cycling through the cases (the invalid ones included)."""
     import tomllib
