@@ -5,6 +5,8 @@
 // offline_box), which stay hidden where service workers are unavailable. Nothing is downloaded
 // before the button is pressed but assets/hc/offline.json, which gives the size to show first.
 
+import { megabytes, onEveryPage } from "./page.js";
+
 // This file lives at <site root>/assets/hc/offline.js.
 const SITE_ROOT = new URL("../../", import.meta.url);
 
@@ -36,10 +38,6 @@ async function alreadyStored() {
   return Boolean(registration && registration.active);
 }
 
-function megabytes(bytes) {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}
-
 function attach(box) {
   if (box.dataset.state || !("serviceWorker" in navigator) || typeof caches !== "object") return;
   const button = box.querySelector("button");
@@ -58,12 +56,12 @@ function attach(box) {
     .then((response) => (response.ok ? response.json() : Promise.reject(new Error(response.status))))
     .then(({ bytes }) => {
       box.dataset.bytes = bytes;
-      if (box.dataset.state === "idle") button.textContent = `离线使用（约 ${megabytes(bytes)}）`;
+      if (box.dataset.state === "idle") button.textContent = `离线使用（约 ${megabytes(bytes)} MB）`;
     })
     .catch(() => {}); // the button still works; only the size is not shown
   alreadyStored().then((done) => done && stored());
   button.addEventListener("click", () => {
-    const size = box.dataset.bytes ? `约 ${megabytes(Number(box.dataset.bytes))}，` : "";
+    const size = box.dataset.bytes ? `约 ${megabytes(Number(box.dataset.bytes))} MB，` : "";
     show("storing", `正在保存（${size}请保持网络连接）……`);
     storeOffline().catch(() => show("failed", "保存没有成功，可能是网络中断或手机存储空间不足。请稍后再试。"));
   });
@@ -73,11 +71,4 @@ function onPage() {
   document.querySelectorAll("[data-hc-offline]").forEach(attach);
 }
 
-// Material's instant navigation swaps pages without reloading: follow its document$ stream.
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(onPage);
-} else if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", onPage);
-} else {
-  onPage();
-}
+onEveryPage(onPage);

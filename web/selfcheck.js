@@ -4,6 +4,7 @@
 // Result data is only ever inserted as text (textContent / createElement), never as HTML.
 
 import { storeOffline } from "./offline.js"; // also runs the 离线使用 buttons of any page
+import { megabytes, onEveryPage } from "./page.js";
 import { pendingPreloads } from "./preload.js";
 
 const ROOT_ID = "hc-selfcheck";
@@ -26,8 +27,7 @@ const STAGES = ["runtime", "python", "checker"];
 // loaded, total}), else the step of the boot.
 function progressText(state) {
   if (state.status === "ready") return STAGE_TEXT.ready;
-  const mb = (n) => (n / 1048576).toFixed(1);
-  if (state.total) return `正在准备测算工具 ${mb(state.loaded || 0)}/${mb(state.total)} MB`;
+  if (state.total) return `正在准备测算工具 ${megabytes(state.loaded || 0)}/${megabytes(state.total)} MB`;
   const step = Math.max(0, STAGES.indexOf(state.stage)) + 1;
   return `正在准备测算工具（第 ${step} 步，共 ${STAGES.length} 步：${STAGE_TEXT[state.stage] || STAGE_TEXT.runtime}）`;
 }
@@ -457,11 +457,4 @@ function onPage() {
   if (root) attach(root);
 }
 
-// Material's instant navigation swaps pages without reloading: follow its document$ stream.
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(onPage);
-} else if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", onPage);
-} else {
-  onPage();
-}
+onEveryPage(onPage);
