@@ -22,8 +22,8 @@ PROJECT_KINDS = {"on_application"}  # applied for per project and paid after rev
 RECURRING_KINDS = {"instalments", "monthly"}  # paid every year of the schedule
 TEN_THOUSAND = 10000  # the unit 万, not a policy number
 INFINITE = float("inf")
-PATH_FIELD = "situation"
-NO_PROCEDURE_TEXT = "向用人单位了解申报和引进安排"  # a tier on a path no procedure article names  # the question whose `in` criteria say which path a tier belongs to
+PATH_FIELD = "situation"  # the question whose `in` criteria say which path a tier belongs to
+NO_PROCEDURE_TEXT = "向用人单位了解申报和引进安排"  # a tier on a path no procedure article names
 
 
 def yuan_text(amount: int | None) -> str:
