@@ -146,6 +146,12 @@ def _sum(amounts) -> int | None:
     return None if any(a is None for a in amounts) else sum(amounts)
 
 
+def split_amount(total: int, employer_percent: int) -> tuple[int, int]:
+    """(employer, fund) 元 of a total under a funding entry's shares; the fund takes the remainder."""
+    employer = total * employer_percent // 100
+    return employer, total - employer
+
+
 @dataclass
 class Money:
     """One scenario of the money: each programme at one tier. `basis` holds the programmes whose
@@ -175,7 +181,7 @@ class Money:
             pid = p.programme["id"]
             rule = self.splits[pid]
             total = _sum(b.total for b in benefits if b.kind != "in_kind")
-            share = None if rule is None or total is None else total * rule["employer_percent"] // 100
+            share = None if rule is None or total is None else split_amount(total, rule["employer_percent"])[0]
             out.append((pid, rule, total, share))
         return out
 

@@ -152,10 +152,10 @@ def _split_options(rules: dict, money: dict) -> list[dict]:
         total = sum(i["total"] or 0 for i in money["items"] if i["programme"] == s["programme"])
         for f in rules["funding"]:
             if s["programme"] in f["programmes"] and f["when"]:
-                employer = total * f["employer_percent"] // 100
+                employer, fund = money_mod.split_amount(total, f["employer_percent"])
                 out.append({"programme": s["programme"], "label": f["label"], "employer": employer,
-                            "fund": total - employer, "citation": f["citation"].to_dict(),
-                            "text": f"用人单位{yuan_text(employer)}，区人才专项资金{yuan_text(total - employer)}"})
+                            "fund": fund, "citation": f["citation"].to_dict(),
+                            "text": f"用人单位{yuan_text(employer)}，区人才专项资金{yuan_text(fund)}"})
     return out
 
 
