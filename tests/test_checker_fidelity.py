@@ -7,7 +7,10 @@ import re
 
 import pytest
 
+from checker import _data, dated
 from checker.citation import MEASURES, Citation, chinese_numeral
+from checker.labels import TEMPLATE_KEYS
+from checker.money import yuan
 from checker.policy import rules
 from site_builder.text import load_measure
 
@@ -169,3 +172,65 @@ def test_every_counted_answer_cites_the_item_it_meets_and_where_it_comes_from(me
             if e["from"] is not None:
                 text_of(e["from"])
                 assert e["from"] != e["item"] and e["why"], (cid, e["value"])
+
+
+def _values(raw_value) -> list:
+    """Every value a plain or dated value takes."""
+    return [v for _, v in dated.parse(raw_value, "")]
+
+
+def _parameters(entry: dict, criteria: dict) -> list[tuple[str, object]]:
+    """(key, value) of every dated-able value of a raw entry, those of a group's parts included."""
+    out = [(key, v) for key in dated.DATED_KEYS if key in entry for v in _values(entry[key])]
+    out += [("amounts", v) for raw in entry.get("amounts", {}).values() for v in _values(raw)]
+    for part in entry.get("of", []):
+        out += _parameters(criteria[part], criteria)
+    return out
+
+
+def typed_figures(template: str, entry: dict, criteria: dict) -> list[str]:
+    """The figures a template types that are also values of its entry (or of a group's parts)."""
+    typed = re.sub(r"\{[^}]*\}", "", template)
+    found = []
+    for key, value in _parameters(entry, criteria):
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue
+        forms = {str(value)} | ({yuan(value)} if key == "amounts" else set())
+        forms |= count_forms(value) - {"之一"} if key == "n" else set()
+        found += [f for f in forms if re.search(rf"(?<!\d){re.escape(f)}(?!\d)", typed)]
+    return found
+
+
+def _raw_entries(measure: str):
+    raw = _data.toml(f"{measure}.toml")
+    for cid, c in raw["criteria"].items():
+        yield f"criteria.{cid}", c
+    for key in ("programmes", "benefits", "funding", "notes"):
+        for i, entry in enumerate(raw[key]):
+            yield f"{key}[{i}]", entry
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_no_label_types_a_value_of_its_entry(measure):
+    """A label (condition, text) that states a value of its entry names it as a template field
+    ("原则上不超过{limit}周岁"), so a revised value changes the label with it. 之一 is the text's own
+    way to say "any one of": a count label using it must count one."""
+    criteria = _data.toml(f"{measure}.toml")["criteria"]
+    problems = []
+    for where, entry in _raw_entries(measure):
+        for key in TEMPLATE_KEYS:
+            if isinstance(entry.get(key), str):
+                problems += [f"{where}.{key}: types {f}" for f in typed_figures(entry[key], entry, criteria)]
+                if "之一" in entry[key] and entry.get("op") == "count_at_least" and set(_values(entry["n"])) != {1}:
+                    problems.append(f"{where}.{key}: says 之一 but n is not 1")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_typed_figure_check_catches_a_restated_value():
+    criteria = _data.toml("health.toml")["criteria"]
+    entry = {"label": "原则上不超过55周岁", "limit": [{"value": 55}, {"since": "2027-01-01", "value": 58}]}
+    assert typed_figures(entry["label"], entry, criteria) == ["55"]
+    assert typed_figures("担任本专科主任1年以上", criteria["c_post"], criteria) == ["1"]
+    assert typed_figures("具备所列任意三项条件", {"n": 3}, criteria) == ["三项"]
+    assert typed_figures("共50万元", {"amounts": {"a": 500000}}, criteria) == ["50万元"]
+    assert typed_figures("原则上不超过{limit}周岁，近5年", {"limit": 55}, criteria) == []
