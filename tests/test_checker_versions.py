@@ -218,3 +218,15 @@ def test_a_result_cites_the_text_version_in_force_and_the_rule_data(revise):
     assert (earlier["text_checksum"], earlier["measure_name"]) == ("0badc0de", "旧办法（试行）")
     assert later["text_checksum"] == current.checksum and later["text_since"] == "2027-03-01"
     assert "自 2027-03-01 起施行" in later["text"] and "依据《旧办法（试行）》" in earlier["text"]
+
+
+def test_the_cli_prints_the_rules_in_force_on_a_date(revise, capsys):
+    from checker.cli import main
+
+    revise("education", raise_age_limit)
+    limit = lambda: json.loads(capsys.readouterr().out)["measures"]["education"]["criteria"]["age_high_level"]["limit"]
+    assert main(["rules", "--as-of", "2026-12-31"]) == 0 and limit() == 55
+    assert main(["rules", "--as-of", "2027-01-01"]) == 0 and limit() == 58
+    revise("education", lambda raw: raw["measure"]["versions"][0].update(since="2027-03-01"))
+    assert main(["rules", "--as-of", "2027-02-28"]) == 2
+    assert "as_of" in capsys.readouterr().err
