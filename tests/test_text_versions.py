@@ -1,0 +1,85 @@
+"""Earlier versions of a measure's text stay on the site: the text in force at /education/ links
+them; each has its own page, marked 历史版本（已失效）, kept out of the search.
+
+Today each measure has one version, so the test adds a temporary earlier one: a copy of the text
+with one figure changed, declared in memory the way a revision would declare it in
+rules/<measure>.toml.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+
+import pytest
+
+import checker.policy
+from checker import _data, versions
+from site_builder import text
+from site_builder.pages import measure_text_pages
+
+OLD_FILE = "education.before-2027-03-01.txt"
+OLD_PAGE = "versions/education-before-2027-03-01.md"
+
+
+def _clear():
+    for f in (versions.text_versions, text.load_measure, text.load_version, checker.policy._load,
+              checker.policy._compiled, checker.policy.change_dates):
+        f.cache_clear()
+
+
+@pytest.fixture
+def earlier_version(tmp_path, monkeypatch):
+    """policy/ with an earlier education text (art.4: 原则上不超过50周岁) replaced on 2027-03-01."""
+    for name in ("education.txt", "health.txt"):
+        shutil.copy(text.POLICY_DIR / name, tmp_path / name)
+    current = (tmp_path / "education.txt").read_text("utf-8")
+    assert "高层次教育人才包括A类、B类、C类，原则上不超过55周岁" in current  # art.4
+    (tmp_path / OLD_FILE).write_text(current.replace("C类，原则上不超过55周岁", "C类，原则上不超过50周岁"), "utf-8")
+    raw = copy.deepcopy(_data.toml("education.toml"))
+    checksum = lambda name: versions.checksum_of((tmp_path / name).read_bytes())
+    raw["measure"]["versions"] = [{"since": "publication", "checksum": checksum(OLD_FILE)},
+                                  {"since": "2027-03-01", "checksum": checksum("education.txt")}]
+    real = _data.toml
+    monkeypatch.setattr(_data, "toml", lambda name: raw if name == "education.toml" else real(name))
+    monkeypatch.setattr(text, "POLICY_DIR", tmp_path)
+    _clear()
+    yield tmp_path
+    _clear()
+
+
+def test_the_text_in_force_links_each_earlier_version_which_has_its_own_page(earlier_version):
+    pages = {p.src_uri: p.markdown for p in measure_text_pages()}
+    assert set(pages) == {"education.md", OLD_PAGE, "health.md"}
+    current, old = pages["education.md"], pages[OLD_PAGE]
+    assert "现行文本，自 2027-03-01 起施行。历史版本（已失效）：" in current
+    assert f"[自发布之日起实施，2027-03-01 起失效]({OLD_PAGE})" in current
+    assert "不超过55周岁" in current and "不超过50周岁" not in current
+    head = old.split("---", 2)[1]
+    assert "exclude: true" in head and "boost" not in head and "历史版本，已失效" in head
+    assert '!!! warning "历史版本（已失效）"' in old and "自 2027-03-01 起已由新版本取代" in old
+    assert "[《合川区教育人才引进培养办法（试行）》](../education.md)" in old
+    assert "不超过50周岁" in old and 'class="hc-literate' not in old  # today's rules do not annotate it
+    assert "历史版本" not in pages["health.md"]
+
+
+def test_a_version_whose_file_changed_is_caught(earlier_version):
+    (earlier_version / OLD_FILE).write_text("changed", "utf-8")
+    old = versions.text_versions("education")[0]
+    assert versions.checksum_of((earlier_version / OLD_FILE).read_bytes()) != old.checksum
+
+
+def test_the_built_site_serves_the_earlier_version_outside_the_search(earlier_version, tmp_path_factory):
+    """Through MkDocs: the page is built, linked from the text in force, and absent from the index."""
+    from site_builder.build import mkdocs_build
+
+    site = mkdocs_build(site_dir=tmp_path_factory.mktemp("site"))
+    old = (site / "versions" / "education-before-2027-03-01" / "index.html").read_text("utf-8")
+    assert "历史版本（已失效）" in old and "不超过50周岁" in old and 'href="../../education/"' in old
+    current = (site / "education" / "index.html").read_text("utf-8")
+    assert 'href="../versions/education-before-2027-03-01/"' in current
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    locations = [doc["location"] for doc in index["docs"]]
+    assert any(loc.startswith("education/") for loc in locations)
+    assert not any(loc.startswith("versions/") for loc in locations)
