@@ -3,27 +3,42 @@ every article is either used by a rule or listed as not modelled, with a reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
-from checker import _data, dated
+from checker import _data, dated, policy, versions
 from checker.citation import MEASURES, Citation, chinese_numeral
+from checker.errors import ValidationError
 from checker.labels import TEMPLATE_KEYS
 from checker.money import yuan
 from checker.policy import rules
-from site_builder.text import load_measure
+from site_builder.text import load_measure, load_version
 
 
-def text_of(citation: Citation) -> str:
-    """The cited article or item as printed, sub-items included, whitespace removed."""
-    node = load_measure(citation.measure).find(citation)
+def text_of(citation: Citation, day: dt.date | None = None) -> str:
+    """The cited article or item as printed in the text in force on `day` (default: the text in
+    force now), sub-items included, whitespace removed."""
+    text = load_measure(citation.measure) if day is None else load_version(versions.in_force(citation.measure, day))
+    node = text.find(citation)
     return "".join("".join(node.lines()).split())
 
 
-def entries(measure: str):
+def periods(measure: str):
+    """The first day of each period of unchanged rule data (values with dates)."""
+    start = versions.text_versions(measure)[0].since or dt.date.min
+    for day in [start, *policy.change_dates(measure)]:
+        try:
+            policy.rules(measure, day)
+        except ValidationError:
+            continue  # a value whose first date is later: no evaluation runs on that day
+        yield day
+
+
+def entries(measure: str, day: dt.date | None = None):
     """Every entry of the data that carries a citation, with where it sits (for messages)."""
-    r = rules(measure)
+    r = rules(measure, day)
     yield "disclaimer", r["disclaimer"]
     for cid, c in r["criteria"].items():
         yield f"criteria.{cid}", c
@@ -86,12 +101,14 @@ def test_every_citation_points_into_the_text(measure):
 
 @pytest.mark.parametrize("measure", MEASURES)
 def test_every_number_appears_in_the_cited_text(measure):
+    """In every period of the rule data, against the text in force then."""
     problems = []
-    for where, entry in entries(measure):
-        text = text_of(entry["citation"])
-        for forms in expected_phrases(entry):
-            if not any(form in text for form in forms):
-                problems.append(f"{where}: {sorted(forms)} not in {entry['citation'].label}")
+    for day in periods(measure):
+        for where, entry in entries(measure, day):
+            text = text_of(entry["citation"], day)
+            for forms in expected_phrases(entry):
+                if not any(form in text for form in forms):
+                    problems.append(f"{day} {where}: {sorted(forms)} not in {entry['citation'].label}")
     assert not problems, "\n".join(problems)
 
 

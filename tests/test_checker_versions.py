@@ -230,3 +230,15 @@ def test_the_cli_prints_the_rules_in_force_on_a_date(revise, capsys):
     revise("education", lambda raw: raw["measure"]["versions"][0].update(since="2027-03-01"))
     assert main(["rules", "--as-of", "2027-02-28"]) == 2
     assert "as_of" in capsys.readouterr().err
+
+
+def test_the_fidelity_check_reads_each_period_against_its_text(revise):
+    """A dated value is checked against the text in force in its period: 58 is not in art.4."""
+    from tests.test_checker_fidelity import entries, expected_phrases, periods, text_of
+
+    revise("education", raise_age_limit)
+    days = list(periods("education"))
+    assert days == [dt.date.min, D("2027-01-01")]
+    unsaid = {day: [where for where, entry in entries("education", day) for forms in expected_phrases(entry)
+                    if not any(form in text_of(entry["citation"], day) for form in forms)] for day in days}
+    assert unsaid[dt.date.min] == [] and "criteria.age_high_level" in unsaid[D("2027-01-01")]
