@@ -9,6 +9,8 @@ from checker import _data
 from checker.errors import RuleDataError
 
 TYPES = ("choice", "multi", "bool", "date", "int", "text")
+# Used until a rule file's [measure] table names its question_prefix (issue 12 item 1).
+_DEFAULT_PREFIXES = {"education": "edu", "health": "health"}
 SUGGESTIONS = ("universities",)  # what a text question may suggest as the person types
 
 
@@ -38,6 +40,15 @@ def checks() -> tuple[dict, ...]:
             if c.get(key) not in by_id():
                 raise RuleDataError(f"rules/questions.toml, check: unknown question {c.get(key)!r}")
     return out
+
+
+def question_prefix(measure: str) -> str:
+    """What the ids of a measure's own questions start with (`edu` for edu_honours); questions
+    shared by every measure start with no measure's prefix."""
+    table = _data.toml(f"{measure}.toml").get("measure")
+    if isinstance(table, dict) and "question_prefix" in table:
+        return table["question_prefix"]
+    return _DEFAULT_PREFIXES[measure]
 
 
 def questions() -> list[dict]:

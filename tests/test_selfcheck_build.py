@@ -250,7 +250,7 @@ def test_the_university_field_suggests_names_built_into_the_page():
     """The form suggests university names as the person types, from a list built here (edu art.4
     D/E): a <datalist> tied to the field, full names and short names, nothing fetched."""
     html = selfcheck.form_html(checker.questions())
-    field = re.search(r'<input [^>]*name="university"[^>]*>', html).group(0)
+    field = re.search(r'<input [^>]*name="edu_university"[^>]*>', html).group(0)
     list_id = re.search(r'list="([^"]+)"', field).group(1)
     datalist = re.search(rf'<datalist id="{re.escape(list_id)}">(.*?)</datalist>', html).group(1)
     names = set(re.findall(r'<option value="([^"]+)">', datalist))
