@@ -23,7 +23,7 @@ TYPES = ("choice", "multi", "bool", "date", "int", "text")
 SUGGESTIONS = ("universities",)  # what a text question may suggest as the person types
 SHARED_FILE = "questions.toml"
 SECTION_KEYS = {"slot", "show_if", "group", "question"}
-# Key order of a compiled question, as the single questions.toml listed them.
+# A compiled question's keys, in the order its JSON has always had (CLI `questions`, the page).
 QUESTION_KEYS = ("id", "label", "help", "type", "suggest", "min", "max", "group", "show_if", "choices")
 # Used until a rule file's [measure] table names its question_prefix (issue 12 item 1).
 _DEFAULT_PREFIXES = {"education": "edu", "health": "health"}
@@ -58,7 +58,7 @@ def _questions() -> tuple[dict, ...]:
     for measure in MEASURES:
         for section in files[measure].get("section", ()):
             if section.get("slot") not in placed:
-                raise RuleDataError(f"{_where(measure)}: section slot {section.get('slot')!r} is not one of {slots}")
+                raise RuleDataError(f"{_where(measure)}: section slot {section.get('slot')!r} not in {slots}")
             placed[section["slot"]].append((measure, section))
     out = []
     for section in files[None].get("section", ()):
@@ -80,7 +80,8 @@ def _section(section: dict, measure: str | None) -> list[dict]:
     to each of its questions."""
     where = _where(measure)
     if set(section) - SECTION_KEYS or not section.get("question"):
-        raise RuleDataError(f"{where}: a section has unknown keys {sorted(set(section) - SECTION_KEYS)} or no question")
+        unknown = sorted(set(section) - SECTION_KEYS)
+        raise RuleDataError(f"{where}: a section with no question or unknown keys {unknown}")
     shared_show_if = ([{"field": "measure", "in": [measure]}] if measure else []) + section.get("show_if", [])
     out = []
     for raw in section["question"]:
@@ -109,7 +110,7 @@ def checks() -> tuple[dict, ...]:
             for key in ("field", "not_above"):
                 q = by_id().get(c.get(key))
                 if q is None or (measure and not _asked_only_by(q) <= {measure}):
-                    raise RuleDataError(f"{_where(measure)}, check: unknown question {c.get(key)!r}")
+                    raise RuleDataError(f"{_where(measure)}, check: {c.get(key)!r} is neither this file's nor shared")
             out.append(c)
     return tuple(out)
 
