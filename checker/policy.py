@@ -35,10 +35,10 @@ from functools import cache
 from checker import _data
 from checker.citation import MEASURES, Citation
 from checker.errors import RuleDataError
+from checker.operators import OPERATORS
 from checker.questions import by_id, questions
 
-OPS = {"in", "true", "claim", "age_at_most", "at_least", "rank_at_least", "any_in", "count_at_least",
-       "university", "review", "all", "any"}
+OPS = set(OPERATORS)  # the rules schema reads the operators from here
 # money: shown where the programme grants money; programme: shown in the programme; withheld:
 # shown where the programme's money is withheld (its money_requires not met); retirement: shown
 # when the schedule of the money runs past the note's retirement_age; tier: shown when the
@@ -54,14 +54,10 @@ def _cite(measure: str, entry: dict) -> dict:
 
 
 def _criterion(measure: str, cid: str, c: dict) -> dict:
-    """A criterion with its citations resolved, those of its counted answers too (count_at_least:
-    `item` = the place of this list an answer satisfies, `from` = where the answer comes from)."""
+    """A criterion with its citations resolved, those of its parameters too (its operator's
+    compile); an unknown op is left for _check to name."""
     out = {"id": cid, **_cite(measure, c)}
-    for key in ("counts", "equivalent"):
-        if key in out:
-            out[key] = [{**e, "item": Citation.parse(measure, e["item"]),
-                         "from": Citation.parse(measure, e["from"]) if "from" in e else None} for e in out[key]]
-    return out
+    return OPERATORS[out["op"]].compile(measure, out) if out["op"] in OPERATORS else out
 
 
 def _require(ok: bool, measure: str, where: str, what: str) -> None:
@@ -75,28 +71,8 @@ def _check(measure: str, rules: dict) -> None:
     criteria = rules["criteria"]
     for cid, c in criteria.items():
         where = f"criteria.{cid}"
-        _require(c["op"] in OPS, measure, where, f"unknown op {c['op']!r}")
-        if c["op"] in ("all", "any"):
-            for child in c["of"]:
-                _require(child in criteria, measure, where, f"unknown criterion {child!r}")
-            continue
-        if c["op"] == "review":
-            continue
-        _require(c.get("field") in questions_by_id, measure, where, f"unknown question {c.get('field')!r}")
-        q = questions_by_id[c["field"]]
-        allowed = {ch["value"] for ch in q.get("choices", [])}
-        for key in ("values", "review_values"):
-            _require(set(c.get(key, [])) <= allowed, measure, where, f"{key} not among the choices of {q['id']}")
-        if c["op"] == "rank_at_least":
-            _require(c["min"] in allowed, measure, where, f"min {c['min']!r} not a choice of {q['id']}")
-        if c["op"] == "count_at_least":
-            values = [e["value"] for e in c["counts"] + c["equivalent"]]
-            _require(set(values) <= allowed, measure, where, f"counts or equivalent not among the choices of {q['id']}")
-            _require(len(values) == len(set(values)), measure, where, "an answer counted twice in one list")
-            for e in c["counts"] + c["equivalent"]:
-                _require(e["item"].article == c["citation"].article and e["item"].path[:-1] == c["citation"].path,
-                         measure, where, f"{e['value']}: item {e['item'].label} is not an item of {c['citation'].label}")
-                _require((e["from"] is None) == ("why" not in e), measure, where, f"{e['value']}: from and why go together")
+        _require(c["op"] in OPERATORS, measure, where, f"unknown op {c['op']!r}")
+        OPERATORS[c["op"]].check(c, criteria, lambda ok, what: _require(ok, measure, where, what))
     for tid, t in rules["tiers"].items():
         for x in t["criteria"]:
             _require(x in criteria, measure, f"tiers.{tid}", f"unknown criterion {x!r}")
@@ -192,9 +168,7 @@ def _jsonable(value):
 
 def _criterion_fields(r: dict, cid: str) -> set[str]:
     c = r["criteria"][cid]
-    if c["op"] in ("all", "any"):
-        return set().union(*(_criterion_fields(r, child) for child in c["of"]))
-    return {c[k] for k in ("field", "hint_field") if k in c}
+    return OPERATORS[c["op"]].fields(c, r["criteria"])
 
 
 def question_use() -> dict[str, list[str]]:

@@ -14,9 +14,9 @@ fails) is 不适用, not 不符合.
 from __future__ import annotations
 
 from checker import money as money_mod
-from checker.questions import by_id, choice_label
-
-NOT_MET, UNANSWERED, REVIEW, MET = "not_met", "unanswered", "review", "met"
+from checker.operators import OPERATORS
+from checker.questions import by_id
+from checker.verdicts import MET, NOT_MET, REVIEW, UNANSWERED, VERDICT_LABELS
 NOT_APPLICABLE, NOT_APPLICABLE_LABEL = "not_applicable", "不适用"
 PROJECT_KINDS = {"on_application"}  # applied for per project and paid after review: not income
 RECURRING_KINDS = {"instalments", "monthly"}  # paid every year of the schedule
@@ -58,9 +58,10 @@ def _actions(tier, outcome) -> tuple[float, list[dict]]:
     c = outcome.criterion
     if outcome.verdict in (MET, REVIEW):
         return 0, []
-    if c["op"] in ("all", "any"):
+    op = OPERATORS[c["op"]]
+    if op.group:
         parts = [_actions(tier, tier.outcome(child)) for child in c["of"]]
-        if c["op"] == "all":
+        if op.needs_every:
             return sum(p[0] for p in parts), [a for p in parts for a in p[1]]
         return min(parts, key=lambda p: p[0])
     action = {"criterion": c["id"], "citation": c["citation"].to_dict()}
@@ -68,20 +69,11 @@ def _actions(tier, outcome) -> tuple[float, list[dict]]:
         field = c.get("field")
         label = by_id()[field]["label"] if field in by_id() else c["label"]
         return 1, [{**action, "kind": "answer", "text": f"请回答：{label}"}]
-    if c["op"] in ("age_at_most", "in"):
+    step = op.action(c, tier.answer(c.get("field", "")))
+    if step is None:  # a hard limit (age, path)
         return INFINITE, []
-    value = tier.answer(c.get("field", ""))
-    text = c["label"]
-    if c["op"] == "at_least" and isinstance(value, int):
-        # The gap is the cost: 2 more years beat 8 more years (alternatives of an any-of).
-        gap = c["min"] - value
-        return gap, [{**action, "kind": "meet", "text": f"{c['label']}（还差{gap}{c.get('unit', '')}）"}]
-    elif c["op"] == "count_at_least" and isinstance(value, list):
-        counted = [v for v in value if v not in c.get("review_values", [])]
-        text = f"{c['label']}（还差{c['n'] - len(counted)}项）"
-    elif c["op"] == "rank_at_least" and value is not None:
-        text = f"{c['label']}（目前：{choice_label(c['field'], value)}）"
-    return 1, [{**action, "kind": "meet", "text": text}]
+    cost, text = step
+    return cost, [{**action, "kind": "meet", "text": text}]
 
 
 def _tier_actions(tier) -> tuple[float, list[dict]]:
@@ -254,7 +246,7 @@ def _programme_line(p, applies: bool) -> dict:
     if not applies:
         status, label = NOT_APPLICABLE, NOT_APPLICABLE_LABEL
     else:
-        status, label = p.verdict, {MET: "符合", REVIEW: "需评审", UNANSWERED: "待补充", NOT_MET: "不符合"}[p.verdict]
+        status, label = p.verdict, VERDICT_LABELS[p.verdict]
     tier = p.highest
     if not applies:
         text = f"{p.programme['name']}：不适用于所选情况"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from checker.citation import Citation
+from checker.operators import OPERATORS
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite,
                                        cite_html, md_cell, months, note, per_month, programme_total,
                                        summable, tier_ids, tier_money, yuan,
@@ -16,9 +17,6 @@ from site_builder.text import lookup
 
 # Notes of the rule data that belong to another section than the programme they name.
 ELIGIBILITY_NOTES = ("annual_assessment", "benefits_end", "benefits_clawback")
-
-OP_BADGES = {"claim": ("需评审", "review"), "review": ("需评审", "review")}
-GROUP_HINTS = {"all": "以下各项均须满足", "any": "满足以下任一项即可"}
 
 
 def page_path(measure: str, topic: str) -> str:
@@ -47,20 +45,21 @@ def _choice_labels(questions: dict, field: str) -> dict:
 
 def criterion_lines(rules: dict, questions: dict, cid: str, page: str, depth: int = 0) -> list[str]:
     c = rules["criteria"][cid]
+    op = OPERATORS[c["op"]]
     marks = []
     if c.get("principle"):
         marks.append(badge("原则上：超出需评审", "principle"))
-    if c["op"] in OP_BADGES:
-        marks.append(badge(*OP_BADGES[c["op"]]))
+    if op.guide_badge:
+        marks.append(badge(*op.guide_badge))
     if c.get("declaration"):
         marks.append(badge("本人声明", "declaration"))
-    hint = GROUP_HINTS.get(c["op"])
+    hint = op.guide_hint
     indent = "    " * depth
     text = escape(c["label"]) + (f"（{hint}）" if hint else "")
     lines = [indent + "- " + " ".join([text, *marks, cite(c["citation"], page)])]
     for child in c.get("of", []):
         lines += criterion_lines(rules, questions, child, page, depth + 1)
-    if c["op"] in ("any_in", "count_at_least"):
+    if op.lists_choices:
         labels = _choice_labels(questions, c["field"])
         review = set(c.get("review_values", []))
         values = c.get("values") or [v for v in labels if v not in review]
