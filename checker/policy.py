@@ -33,6 +33,7 @@ import copy
 from functools import cache
 
 from checker import _data
+from checker.benefit_kinds import KINDS
 from checker.citation import MEASURES, Citation
 from checker.errors import RuleDataError
 from checker.operators import OPERATORS
@@ -44,7 +45,7 @@ OPS = set(OPERATORS)  # the rules schema reads the operators from here
 # when the schedule of the money runs past the note's retirement_age; tier: shown when the
 # programme grants one of the note's `tiers` and every condition of `when` ({field, in}) holds.
 NOTE_SCOPES = {"money", "programme", "withheld", "retirement", "tier"}
-BENEFIT_KINDS = {"instalments", "on_application", "monthly", "monthly_by_time", "one_off", "in_kind"}
+BENEFIT_KINDS = set(KINDS)  # the rules schema reads the kinds from here
 
 
 def _cite(measure: str, entry: dict) -> dict:
@@ -95,6 +96,8 @@ def _check(measure: str, rules: dict) -> None:
                                  f"programme {p['id']}", f"{bid} has no amount for {entry['pays_as']!r}")
     for b in rules["benefits"]:
         _require(b["kind"] in BENEFIT_KINDS, measure, f"benefit {b['id']}", f"unknown kind {b['kind']!r}")
+        for key in KINDS[b["kind"]].needs:
+            _require(key in b, measure, f"benefit {b['id']}", f"kind {b['kind']} needs {key!r}")
         _require(b["programme"] in programme_ids, measure, f"benefit {b['id']}", f"unknown programme {b['programme']!r}")
     for f in rules["funding"]:
         _require(set(f["programmes"]) <= programme_ids, measure, f"funding {f['label']}", "unknown programme")
@@ -193,10 +196,9 @@ def question_use() -> dict[str, list[str]]:
                 for pid in n["programmes"]:
                     use.setdefault(cond["field"], set()).add(f"{measure}/{pid}/note")
         for b in r["benefits"]:
-            if b["kind"] == "monthly":
-                use.setdefault("start_date", set()).add(f"{measure}/{b['programme']}/schedule")
-            if b["kind"] == "monthly_by_time":
-                use.setdefault("flexible_months", set()).add(f"{measure}/{b['programme']}/estimate")
+            if KINDS[b["kind"]].asks:
+                question, purpose = KINDS[b["kind"]].asks
+                use.setdefault(question, set()).add(f"{measure}/{b['programme']}/{purpose}")
     return {q["id"]: sorted(use.get(q["id"], ())) for q in questions()}
 
 

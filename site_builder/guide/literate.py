@@ -7,6 +7,7 @@ from functools import lru_cache
 from html import escape
 
 import checker.policy
+from checker.benefit_kinds import KINDS
 from checker.operators import OPERATORS
 from site_builder.guide.common import per_month, short_label, yuan
 
@@ -32,7 +33,7 @@ def _criterion_values(c: dict) -> str:
 def _benefit_values(b: dict, tiers: dict) -> str:
     if not b.get("amounts"):
         return b["condition"]
-    monthly = b["kind"] in ("monthly", "monthly_by_time")
+    monthly = KINDS[b["kind"]].per_month
     return "；".join(f"{tiers[t]['name']}：{per_month(a) if monthly else yuan(a)}" for t, a in b["amounts"].items())
 
 

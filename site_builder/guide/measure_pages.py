@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from html import escape
 
+from checker.benefit_kinds import KINDS
 from checker.citation import Citation
 from checker.operators import OPERATORS
-from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite,
-                                       cite_html, md_cell, months, note, per_month, programme_total,
-                                       summable, tier_ids, tier_money, yuan,
-                                       income_text)
+from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite, cite_html,
+                                       income_text, md_cell, months, note, per_month, programme_total,
+                                       summable, tier_ids, tier_money, yuan)
 from site_builder.guide.diagram import procedure_svg
 from site_builder.text import lookup
 
@@ -117,19 +117,6 @@ def _tier_summary(measure: str, rules: dict, programme_id: str, tier: str) -> st
 
 # --- benefits ------------------------------------------------------------------------------------
 
-def _how_paid(entry: dict) -> str:
-    kind = entry["kind"]
-    if kind == "instalments":
-        return f"分{entry['parts']}年平均发放；{entry['condition']}"
-    if kind == "on_application":
-        return f"可在{entry['years']}年内{entry['condition']}"
-    if kind == "monthly":
-        return f"连续{entry['years']}年按月发放，{entry['condition']}"
-    if kind == "one_off":
-        return f"一次性发放；{entry['condition']}"
-    return entry["condition"]
-
-
 def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) -> list[str]:
     """Amounts per tier of one programme (or of the tiers in `only`): one column per benefit
     (+ the term total for monthly ones) and a total column when more than one benefit adds up."""
@@ -146,9 +133,10 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
     term_totals = not per_year
     head = ["类别"]
     for b in entries:
-        if b["kind"] in ("monthly", "monthly_by_time"):
+        spec = KINDS[b["kind"]]
+        if spec.per_month:
             head.append(f"{b['name']}（每月）")
-            if b["kind"] == "monthly" and term_totals:
+            if not spec.by_time and term_totals:
                 head.append(f"{b['name']}（{months(b)}个月合计）")
         else:
             head.append(b["name"])
@@ -162,9 +150,10 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
         cells = [rules["tiers"][t]["name"]]
         for b in entries:
             amount = b["amounts"].get(t)
-            if b["kind"] in ("monthly", "monthly_by_time"):
+            spec = KINDS[b["kind"]]
+            if spec.per_month:
                 cells.append(per_month(amount) if amount is not None else "—")
-                if b["kind"] == "monthly" and term_totals:
+                if not spec.by_time and term_totals:
                     cells.append(yuan(benefit_total(b, t)) if amount is not None else "—")
             else:
                 cells.append(yuan(amount) if amount is not None else "—")
@@ -238,9 +227,9 @@ def benefits_page(measure: str, rules: dict) -> str:
             out += [f'<div class="hc-table" markdown>', "", *table, "", "</div>", ""]
         for b in (b for b in rules["benefits"] if b["programme"] == pid):
             extra = ""
-            if b["kind"] == "in_kind" and b.get("tiers"):
+            if not KINDS[b["kind"]].has_amount and b.get("tiers"):
                 extra = "适用于" + "、".join(rules["tiers"][t]["name"] for t in b["tiers"]) + "："
-            out.append(f"- **{escape(b['name'])}**：{extra}{escape(_how_paid(b))} {cite(b['citation'], page)}")
+            out.append(f"- **{escape(b['name'])}**：{extra}{escape(KINDS[b['kind']].how_paid(b))} {cite(b['citation'], page)}")
         for n in rules["notes"]:
             if pid in n["programmes"] and n["id"] not in skip and (n["scope"] == "programme" or n["programmes"][0] == pid):
                 out.append(f"- {escape(n['text'])} {cite(n['citation'], page)}")
