@@ -171,7 +171,8 @@ def _money(rules: dict, d: dict, money: dict | None, scenario) -> dict | None:
         "personal_total": personal_total,
         "project_total": project_total,
         "lines": lines,
-        "items": [{"benefit": i["benefit"], "name": i["name"], "total": i["total"], "project": kinds[i["benefit"]].project,
+        "items": [{"benefit": i["benefit"], "name": i["name"], "total": i["total"],
+                   "project": kinds[i["benefit"]].project,
                    "text": yuan_text(i["total"])} for i in money["items"]],
         "totals_text": {k: yuan_text(v) for k, v in totals.items() if isinstance(v, int) and not isinstance(v, bool)},
         "yearly_text": [{"year": y["year"], "text": yuan_text(y["total"]),
@@ -220,7 +221,8 @@ def _next_step(rules: dict, programme_id: str, tier_id: str, situation: str | No
         if not (n.get("procedure") and programme_id in n["programmes"] and tier_id in n.get("tiers", ())):
             continue
         if situation in n.get("situations", (situation,)):
-            return {"procedure": n["procedure"], "note": n["id"], "text": n["text"], "citation": n["citation"].to_dict()}
+            return {"procedure": n["procedure"], "note": n["id"], "text": n["text"],
+                    "citation": n["citation"].to_dict()}
     return None
 
 

@@ -84,7 +84,8 @@ def tiers_page(measure: str, rules: dict, questions: dict) -> str:
         "",
     ]
     for programme in rules["programmes"]:
-        out += [f"## {programme['name']} {{: #{programme['id']} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
+        out += [f"## {programme['name']} {{: #{programme['id']} }}", "",
+                f"依据：{cite(programme['citation'], page)}", ""]
         for entry in programme["tiers"]:
             # One fold per tier: a phone shows the list of tiers first (web: hc-page.js opens the
             # fold a link points into).
@@ -111,7 +112,8 @@ def _tier_summary(measure: str, rules: dict, programme_id: str, tier: str) -> st
     parts.append(f"[待遇详情]({page_path(measure, 'benefits').removeprefix('guide/')}#{programme_id})")
     procedure = tier_procedure(rules, programme_id, tier)
     if procedure:
-        parts.append(f"[办理程序]({page_path(measure, 'procedures').removeprefix('guide/')}#{procedure_anchor(procedure['id'])})")
+        procedures = page_path(measure, "procedures").removeprefix("guide/")
+        parts.append(f"[办理程序]({procedures}#{procedure_anchor(procedure['id'])})")
     return "> " + " · ".join(parts)
 
 
@@ -144,7 +146,8 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
     if adds_up:
         head.append("合计")
     if per_year:
-        head[1:1] = ["个人每年约（税前）", f"个人{years.pop()}年合计（税前）" if len(years) == 1 else "个人合计（税前）"]
+        total_head = f"个人{years.pop()}年合计（税前）" if len(years) == 1 else "个人合计（税前）"
+        head[1:1] = ["个人每年约（税前）", total_head]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for t in tiers:
         cells = [rules["tiers"][t]["name"]]
@@ -198,12 +201,16 @@ def eligibility_section(rules: dict, page: str) -> list[str]:
     out = ["## 保持待遇资格 {: #eligibility }", ""]
     assessment, end, clawback = (note(rules, n) for n in ELIGIBILITY_NOTES)
     if assessment:
-        out += ["### 年度考核 {: #annual-assessment }", "", f"{escape(assessment['text'])} {cite(assessment['citation'], page)}", ""]
+        out += ["### 年度考核 {: #annual-assessment }", "",
+                f"{escape(assessment['text'])} {cite(assessment['citation'], page)}", ""]
     if end:
-        out += ["### 不再享受待遇的情况 {: #benefits-end }", "", f"有下列情况之一的，不再作为引进人才或培养对象享受相应待遇（{cite(end['citation'], page)}）：", ""]
+        out += ["### 不再享受待遇的情况 {: #benefits-end }", "",
+                f"有下列情况之一的，不再作为引进人才或培养对象享受相应待遇（{cite(end['citation'], page)}）：", ""]
         out += _items_list(end["citation"], page) + [""]
     if clawback:
-        out += ["### 取消或追回待遇的情形 {: #benefits-clawback }", "", f"有下列情形之一的，按有关规定取消或追回已享受的物质待遇（{cite(clawback['citation'], page)}）：", ""]
+        out += ["### 取消或追回待遇的情形 {: #benefits-clawback }", "",
+                "有下列情形之一的，按有关规定取消或追回已享受的物质待遇"
+                f"（{cite(clawback['citation'], page)}）：", ""]
         out += _items_list(clawback["citation"], page) + [""]
     return out
 
@@ -229,9 +236,12 @@ def benefits_page(measure: str, rules: dict) -> str:
             extra = ""
             if not KINDS[b["kind"]].has_amount and b.get("tiers"):
                 extra = "适用于" + "、".join(rules["tiers"][t]["name"] for t in b["tiers"]) + "："
-            out.append(f"- **{escape(b['name'])}**：{extra}{escape(KINDS[b['kind']].how_paid(b))} {cite(b['citation'], page)}")
+            how_paid = escape(KINDS[b["kind"]].how_paid(b))
+            out.append(f"- **{escape(b['name'])}**：{extra}{how_paid} {cite(b['citation'], page)}")
         for n in rules["notes"]:
-            if pid in n["programmes"] and n["id"] not in skip and (n["scope"] == "programme" or n["programmes"][0] == pid):
+            if pid not in n["programmes"] or n["id"] in skip:
+                continue
+            if n["scope"] == "programme" or n["programmes"][0] == pid:  # a shared note: once
                 out.append(f"- {escape(n['text'])} {cite(n['citation'], page)}")
         out.append("")
     out += ["## 谁来出资 {: #who-pays }", "", "各项待遇所需资金按用人单位类型分担：", "",
@@ -258,9 +268,11 @@ def procedures_page(measure: str, rules: dict) -> str:
     for n in procedure_notes(rules):
         note_id, title = n["id"], n["procedure"]
         steps = procedure_steps(n["citation"])
-        out += [f"## {title} {{: #{procedure_anchor(note_id)} }}", "", f"{escape(n['text'])} {cite(n['citation'], page)}", ""]
+        out += [f"## {title} {{: #{procedure_anchor(note_id)} }}", "",
+                f"{escape(n['text'])} {cite(n['citation'], page)}", ""]
         svg = procedure_svg([text for text, _, _ in steps], f"{title}流程图")
-        out += [f'<figure class="hc-figure">{svg}<figcaption>{escape(title)}流程示意（文字步骤见下）</figcaption></figure>', ""]
+        caption = f"<figcaption>{escape(title)}流程示意（文字步骤见下）</figcaption>"
+        out += [f'<figure class="hc-figure">{svg}{caption}</figure>', ""]
         out.append('<ol class="hc-steps">')
         for text, anchor, label in steps:
             target = {**n["citation"], "anchor": anchor}
