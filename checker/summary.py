@@ -305,7 +305,6 @@ def build(result, d: dict) -> dict:
     money = _money(rules, d, d["money"], result.money)
     review = _money(rules, d, d.get("money_if_review"), result.money_if_review)
     if review:
-        names = {p["id"]: p["name"] for p in d["programmes"]}
         tiers = "、".join(b["tier_name"] for b in d["money_if_review"]["basis"])
         review["tiers"] = tiers
         review["text"] = f"如评审认定为{tiers}：" + "，".join(review["lines"][:2])

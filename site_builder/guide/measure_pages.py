@@ -80,7 +80,7 @@ def tiers_page(measure: str, rules: dict, questions: dict) -> str:
         f"标有{badge('原则上：超出需评审', 'principle')}的条件是“原则上”的限制，超出时不一定不符合，需由评审认定；"
         f"标有{badge('需评审', 'review')}的条件（如“同等层次”）自测无法判断，由专家评审认定。",
         "",
-        f"想知道自己符合哪一类，请用[自测](../selfcheck.md)。",
+        "想知道自己符合哪一类，请用[自测](../selfcheck.md)。",
         "",
     ]
     for programme in rules["programmes"]:
@@ -231,7 +231,7 @@ def benefits_page(measure: str, rules: dict) -> str:
         out += [f"## {programme['name']} {{: #{pid} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
         table = benefit_table(rules, pid)
         if table:
-            out += [f'<div class="hc-table" markdown>', "", *table, "", "</div>", ""]
+            out += ['<div class="hc-table" markdown>', "", *table, "", "</div>", ""]
         for b in (b for b in rules["benefits"] if b["programme"] == pid):
             extra = ""
             if not KINDS[b["kind"]].has_amount and b.get("tiers"):
