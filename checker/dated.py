@@ -70,7 +70,8 @@ def _walk(node, where: str):
                     yield f"{here}.{sub}", v
             else:
                 if _looks_dated(value):
-                    raise RuleDataError(f"{here}: this key cannot carry dated values (only {', '.join(sorted(DATED_KEYS | DATED_MAPS))})")
+                    known = ", ".join(sorted(DATED_KEYS | DATED_MAPS))
+                    raise RuleDataError(f"{here}: this key cannot carry dated values (only {known})")
                 yield from _walk(value, here)
     elif isinstance(node, list):
         for i, value in enumerate(node):
@@ -101,7 +102,8 @@ def value_on(value, on: dt.date | None, where: str):
             break
         current = (v,)
     if current is None:
-        raise ValidationError([{"field": "as_of", "message": f"评估日期早于规则数据中该数值的起始日期 {history[0][0]}（{where}）"}])
+        message = f"评估日期早于规则数据中该数值的起始日期 {history[0][0]}（{where}）"
+        raise ValidationError([{"field": "as_of", "message": message}])
     return current[0]
 
 

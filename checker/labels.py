@@ -15,7 +15,7 @@ import string
 
 from checker.citation import chinese_numeral
 from checker.errors import RuleDataError
-from checker.money import yuan
+from checker.amounts import yuan_text
 
 TEMPLATE_KEYS = ("label", "condition", "text")  # the texts of an entry that may be templates
 
@@ -38,7 +38,7 @@ class _Formatter(string.Formatter):
         if format_spec == "zh":
             return count_numeral(value)
         if format_spec == "yuan":
-            return yuan(value)
+            return yuan_text(value)
         if format_spec:
             raise ValueError(f"unknown format {format_spec!r} (known: zh, yuan)")
         return str(value)

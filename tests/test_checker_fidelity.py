@@ -12,7 +12,7 @@ from checker import _data, dated, policy, versions
 from checker.citation import MEASURES, Citation, chinese_numeral
 from checker.errors import ValidationError
 from checker.labels import TEMPLATE_KEYS
-from checker.money import yuan
+from checker.amounts import yuan_text
 from checker.policy import rules
 from site_builder.text import load_measure, load_version
 
@@ -212,7 +212,7 @@ def typed_figures(template: str, entry: dict, criteria: dict) -> list[str]:
     for key, value in _parameters(entry, criteria):
         if isinstance(value, bool) or not isinstance(value, int):
             continue
-        forms = {str(value)} | ({yuan(value)} if key == "amounts" else set())
+        forms = {str(value)} | ({yuan_text(value)} if key == "amounts" else set())
         forms |= count_forms(value) - {"之一"} if key == "n" else set()
         found += [f for f in forms if re.search(rf"(?<!\d){re.escape(f)}(?!\d)", typed)]
     return found
