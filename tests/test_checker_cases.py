@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
+import re
 import tomllib
 
 import pytest
@@ -105,7 +106,11 @@ def check_money(money, expect):
 def test_case_is_well_formed(path):
     """Every case names itself as a sentence, cites real places and uses known expectation keys."""
     case = load(path)
-    assert set(case) == {"name", "cite", "as_of", "profile", "expect"}
+    assert {"name", "cite", "as_of", "profile", "expect"} <= set(case) <= {"name", "cite", "as_of", "profile", "expect",
+                                                                          "example"}
+    if "example" in case:  # a worked example of the guide: who the person is, in Chinese
+        assert case["example"].strip() and not re.search(r"[A-Za-z]", case["example"])
+        assert "errors" not in case["expect"], "an example must have a result to show"
     assert len(case["name"]) > 20
     cites = case["cite"] if isinstance(case["cite"], list) else [case["cite"]]
     for ref in cites:
