@@ -53,8 +53,9 @@ def example_section(index: int, title: str, case: dict, result: dict, questions:
     """One worked example; `questions` maps question id → question (labels of the answers)."""
     profile = case["profile"]
     situation = _answer(questions["situation"], profile.get("situation"))
+    who = f"{MEASURE_SHORT_NAMES[profile['measure']]}人才 · {escape(situation)}"
     out = [f"### 示例{index}：{escape(title)} {{: #example-{index} }}", "",
-           f"{MEASURE_SHORT_NAMES[profile['measure']]}人才 · {escape(situation)} · 评估日期：{case['as_of']}", "",
+           f"{who} · 评估日期：{case['as_of']}", "",
            "<details class=\"note\"><summary>填写的情况</summary>", "", "<ul>"]
     for qid, value in profile.items():
         if qid in ("measure", "situation"):
