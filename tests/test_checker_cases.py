@@ -117,8 +117,9 @@ def test_case_is_well_formed(path):
         measure, _, place = ref.partition(" ")
         load_measure(measure).find(Citation.parse(measure, place))  # raises on an unknown measure or place
     assert set(case["expect"]) <= {"verdicts", "highest_tier", "firm_tier", "possible_tier", "tier_verdicts",
-                                   "criteria", "values_contain", "benefits", "missing", "money_conditions", "programme_notes",
-                                   "notes", "notes_absent", "notes_contain", "money", "money_if_review", "errors"}
+                                   "criteria", "values_contain", "benefits", "missing", "money_conditions",
+                                   "programme_notes", "notes", "notes_absent", "notes_contain", "money",
+                                   "money_if_review", "errors"}
 
 
 def test_every_tier_of_every_programme_is_reached_by_a_case():
