@@ -6,6 +6,7 @@ import copy
 from functools import cache, lru_cache
 
 from checker import _data
+from checker.measures import DESCRIPTIONS
 from checker.errors import RuleDataError
 
 TYPES = ("choice", "multi", "bool", "date", "int", "text")
@@ -21,12 +22,20 @@ def _questions() -> tuple[dict, ...]:
             raise RuleDataError(f"rules/questions.toml, {q.get('id')}: unknown type {q.get('type')!r}")
         if "suggest" in q and (q["type"] != "text" or q["suggest"] not in SUGGESTIONS):
             raise RuleDataError(f"rules/questions.toml, {q['id']}: suggest {q['suggest']!r} on a {q['type']} question")
+        if q.get("id") == "measure":
+            q.update(_measure_question())
         q.setdefault("help", "")
         q.setdefault("show_if", [])
         if q["type"] in ("choice", "multi"):
             q.setdefault("choices", [])
         out.append(q)
     return tuple(out)
+
+
+def _measure_question() -> dict:
+    """The choices (and their help) of the `measure` question: the measures, from their [measure] tables."""
+    return {"choices": [{"value": m, "label": d["short_name"]} for m, d in DESCRIPTIONS.items()],
+            "help": "，".join(f"{d['short_name']}人才适用于{d['serves']}" for d in DESCRIPTIONS.values()) + "。"}
 
 
 @cache
