@@ -14,14 +14,17 @@ from html import escape
 from pathlib import Path
 
 import checker
+from checker.measures import DESCRIPTIONS
+from site_builder.measures import text_name
 
 PAGE_SRC = "selfcheck.md"  # served at selfcheck/
 ROOT_ID = "hc-selfcheck"
 BOOL_CHOICES = [{"value": "true", "label": "是"}, {"value": "false", "label": "否"}]
 # Short paths into the form: the campus poster's QR code opens ?path=graduate, the home page's
-# entries ?path=teacher / ?path=doctor (each preselects answers).
-PRESETS = {"graduate": {"situation": "graduate"}, "teacher": {"measure": "education"},
-           "doctor": {"measure": "health"}}
+# entries each measure's (its [measure] table's preset: ?path=teacher, ?path=doctor); each preselects answers.
+GRADUATE_PRESET = "graduate"
+PRESETS = {GRADUATE_PRESET: {"situation": "graduate"},
+           **{d["preset"]: {"measure": m} for m, d in DESCRIPTIONS.items()}}
 NONE_LABEL = "以上都没有"  # sends [] for a check-list: answered, none
 # Check-lists whose choices name a level by the prefix of their value are grouped by level.
 LEVELS = {"national": "全国层次", "provincial": "省（市）级（重庆市级的荣誉属于省（市）级）"}
@@ -223,8 +226,7 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         '<p class="hc-status" role="status" aria-live="polite" data-search-exclude>'
         '<span class="hc-status-text">正在准备测算工具……表格可以先填写。</span></p>',
         '<noscript><p class="hc-error-text" data-search-exclude>自测需要在浏览器中启用脚本。您也可以直接阅读政策原文：'
-        '<a href="../education/">教育人才引进培养办法</a>、<a href="../health/">卫生人才引进培养办法</a>。'
-        "</p></noscript>",
+        + "、".join(f'<a href="../{m}/">{text_name(m)}</a>' for m in DESCRIPTIONS) + "。</p></noscript>",
         form_html(questions, uses),
         '<div class="hc-error" role="alert" hidden></div>',
         '<section class="hc-result" aria-live="polite" data-state="empty" hidden></section>',

@@ -8,13 +8,14 @@ from html import escape
 
 from checker.citation import Citation
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite,
-                                       cite_html, md_cell, months, note, per_month, programme_total,
+                                       cite_html, md_cell, months, per_month, programme_total,
                                        summable, tier_ids, tier_money, yuan,
                                        income_text)
 from site_builder.guide.diagram import procedure_svg
+from site_builder.measures import role_note
 from site_builder.text import lookup
 
-# Notes of the rule data that belong to another section than the programme they name.
+# Roles of notes (the [measure] table's notes) that belong to another section than the programme they name.
 ELIGIBILITY_NOTES = ("annual_assessment", "benefits_end", "benefits_clawback")
 
 OP_BADGES = {"claim": ("需评审", "review"), "review": ("需评审", "review")}
@@ -208,7 +209,7 @@ def _items_list(citation: dict, page: str) -> list[str]:
 
 def eligibility_section(rules: dict, page: str) -> list[str]:
     out = ["## 保持待遇资格 {: #eligibility }", ""]
-    assessment, end, clawback = (note(rules, n) for n in ELIGIBILITY_NOTES)
+    assessment, end, clawback = (role_note(rules, role) for role in ELIGIBILITY_NOTES)
     if assessment:
         out += ["### 年度考核 {: #annual-assessment }", "", f"{escape(assessment['text'])} {cite(assessment['citation'], page)}", ""]
     if end:
@@ -230,7 +231,7 @@ def benefits_page(measure: str, rules: dict) -> str:
         "本页可直接打印。",
         "",
     ]
-    skip = {n["id"] for n in procedure_notes(rules)} | set(ELIGIBILITY_NOTES)
+    skip = {n["id"] for n in procedure_notes(rules)} | {rules["description"]["notes"].get(r) for r in ELIGIBILITY_NOTES}
     for programme in rules["programmes"]:
         pid = programme["id"]
         out += [f"## {programme['name']} {{: #{pid} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
