@@ -204,6 +204,7 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
 
     data = " ".join(f'data-{key}="{_attr(value)}"' for key, value in runtime.items())
     presets = _attr(json.dumps(PRESETS, ensure_ascii=False))
+    fallback = _attr(json.dumps(fallback_pages(), ensure_ascii=False))
     steps = _attr(json.dumps(next_steps if next_steps is not None else procedures(), ensure_ascii=False))
     uses = uses if uses is not None else question_paths()
     # The result's QR code uses the site's encoder (web/qr.js → assets/hc/qr.js) when it ships.
@@ -219,7 +220,7 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "回答下面的问题，马上就能看到您可能符合的人才层次、依据的条款和可享受的待遇。"
         "您的回答只在您自己的设备上计算，不会发送到任何地方。",
         "",
-        f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-procedures="{steps}" data-site-name="{_attr(site_name)}"{qr} {data}>',
+        f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-fallback="{fallback}" data-procedures="{steps}" data-site-name="{_attr(site_name)}"{qr} {data}>',
         preload_links(runtime),
         # The page's search entry is its introduction: the status, the no-script notice and the
         # form's many labels are not (data-search-exclude, Material's search plugin).
@@ -234,6 +235,14 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "</div>",
         "",
     ])
+
+
+def fallback_pages() -> list[list[str]]:
+    """[path from the site root, nav title] of the pages that say what the checker would: each
+    measure's tiers and benefits, then the full texts. The page offers them when the checker
+    cannot run (web/selfcheck.js)."""
+    guide = [[f"guide/{m}-{topic}/", d["nav"][topic]] for m, d in DESCRIPTIONS.items() for topic in ("tiers", "benefits")]
+    return guide + [[f"{m}/", d["nav"]["text"]] for m, d in DESCRIPTIONS.items()]
 
 
 def selfcheck_pages():
