@@ -87,20 +87,22 @@ def campus_page(data: dict, base_url: str | None = None, settings: dict | None =
     base_url = base_url if base_url is not None else site_url()
     settings = settings if settings is not None else siteconfig.extra()
     questions = {q["id"]: q for q in data["questions"]}
-    recruited = sorted({t for rules in data["measures"].values() for t in graduate_tiers(rules)})
+    # The measures that recruit on campus (a measure without a campus_recruitment note does not).
+    measures = {m: rules for m, rules in data["measures"].items() if graduate_tiers(rules)}
+    recruited = sorted({t for rules in measures.values() for t in graduate_tiers(rules)})
     tier_letters = "、".join(f"{t.upper()}类" for t in recruited)
     poster = [
         '<div class="hc-poster" markdown>',
         "",
         "# 合川区引才：应届毕业生看这里 {: #campus }",
         "",
-        f"合川区面向优秀应届毕业生引进**急需紧缺{joined(MEASURE_SHORT_NAMES[m] + '人才' for m in data['measures'])}"
+        f"合川区面向优秀应届毕业生引进**急需紧缺{joined(MEASURE_SHORT_NAMES[m] + '人才' for m in measures)}"
         f"（{tier_letters}）**，"
         "现场考核、现场体检、现场签约。下面是各类人才可享受的待遇标准：",
         "",
         *event_lines(settings),
     ]
-    for measure, rules in data["measures"].items():
+    for measure, rules in measures.items():
         table = benefit_table(rules, "introduction", only=set(graduate_tiers(rules)))
         poster += [f"## {MEASURE_SHORT_NAMES[measure]}人才 {{: #{measure} }}", "",
                    '<div class="hc-table" markdown>', "", *table, "", "</div>", ""]
@@ -119,7 +121,7 @@ def campus_page(data: dict, base_url: str | None = None, settings: dict | None =
                "## 条件一览 {: #conditions }", "",
                '<p class="hc-print-hint">招聘展位可直接打印本页：打印时只保留上方的A4海报。</p>', "",
                offline_box(), ""]
-    for measure, rules in data["measures"].items():
+    for measure, rules in measures.items():
         for entry in next(p for p in rules["programmes"] if p["id"] == "introduction")["tiers"]:
             if entry["tier"] not in graduate_tiers(rules):
                 continue
