@@ -9,7 +9,7 @@ import tomllib
 import pytest
 
 import checker
-from checker.citation import Citation
+from checker.citation import MEASURES, Citation
 from checker.engine import combine_all
 from site_builder.text import load_measure
 
@@ -122,7 +122,7 @@ def test_every_tier_of_every_programme_is_reached_by_a_case():
         case = load(path)
         for programme, tier in case["expect"].get("highest_tier", {}).items():
             covered.add((case["profile"].get("measure"), programme, tier))
-    for measure in ("education", "health"):
+    for measure in MEASURES:
         for p in checker.policy.rules(measure)["programmes"]:
             for entry in p["tiers"]:
                 assert (measure, p["id"], entry["tier"]) in covered, (measure, p["id"], entry["tier"])
