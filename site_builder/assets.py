@@ -23,6 +23,8 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
+import brotli
+
 from site_builder.stdlib import trimmed_stdlib
 from site_builder.wheel import build_wheel
 
@@ -213,8 +215,6 @@ def _compressed(data: bytes, kind: str) -> bytes:
     if kind == "gz":
         out = gzip.compress(data, compresslevel=9, mtime=0)
     else:
-        import brotli
-
         out = brotli.compress(data, quality=11)
     PRECOMPRESS_CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(out)

@@ -15,6 +15,7 @@ from html import escape
 import checker.policy
 from checker.citation import Citation
 from site_builder import siteconfig
+from site_builder.generated import GeneratedPage
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, PROJECT_KINDS, cite, short_label, tier_ids,
                                        tier_money, yuan)
 from site_builder.guide.measure_pages import page_path
@@ -201,6 +202,4 @@ def home_markdown(data: dict | None = None, settings: dict | None = None) -> str
 
 def home_pages():
     """Page generator (site_builder.pages.PAGE_GENERATORS): the home page."""
-    from site_builder.pages import GeneratedPage  # here, not at the top: pages.py imports us
-
     yield GeneratedPage(PAGE, home_markdown())

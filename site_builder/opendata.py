@@ -12,7 +12,9 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
+from html import escape
 from pathlib import Path
 
 import checker.policy
@@ -169,10 +171,6 @@ def write_open_data(site_dir: Path) -> None:
 
 
 def opendata_page(data: dict) -> str:
-    from html import escape
-
-    import re
-
     link = lambda name: f'<a href="../../{DATA_DIR}/{name}" download><code>{name}</code></a>'  # noqa: E731
     # The data's own values (education, instalments, a–e …) are code, not words of the page.
     values = lambda text: re.sub(r"\b(?!JSON\b)[a-z][A-Za-z0-9_]*\b", r"<code>\g<0></code>", escape(text))  # noqa: E731

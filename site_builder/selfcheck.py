@@ -14,7 +14,12 @@ from html import escape
 from pathlib import Path
 
 import checker
+import checker.policy
 from checker.measures import DESCRIPTIONS
+from checker.universities import suggestions
+from site_builder.assets import offline_box, preload_links, runtime
+from site_builder.generated import GeneratedPage
+from site_builder.guide.measure_pages import page_path, procedure_anchor, procedure_notes
 from site_builder.measures import text_name
 
 PAGE_SRC = "selfcheck.md"  # served at selfcheck/
@@ -87,8 +92,6 @@ def _input(question: dict) -> str:
 
 
 def _datalist(question: dict) -> str:
-    from checker.universities import suggestions
-
     names = {"universities": suggestions}[question["suggest"]]()
     options = "".join(f'<option value="{_attr(n)}">' for n in names)
     return f'<datalist id="hc-{_attr(question["id"])}-list">{options}</datalist>'
@@ -129,8 +132,6 @@ def question_paths(data: dict | None = None) -> dict[str, dict]:
     """Per question: the "measure:situation" pairs on which a rule uses it (from the rule data's
     question_use and each tier's path criterion), and whether it only splits the money (then
     it is optional there: the result shows the split for each answer)."""
-    import checker.policy
-
     data = data if data is not None else checker.policy.load()
     situations = [c["value"] for c in next(q for q in data["questions"] if q["id"] == "situation")["choices"]]
     paths: dict[str, set] = {}  # "measure/programme/tier" → situations
@@ -184,9 +185,6 @@ def form_html(questions: list[dict], uses: dict | None = None) -> str:
 def procedures(data: dict | None = None) -> dict:
     """Where the result's "next step" points: per measure, the guide's procedures page and the
     anchor there of each procedure note (the checker's summary names the note)."""
-    import checker.policy
-    from site_builder.guide.measure_pages import page_path, procedure_anchor, procedure_notes
-
     data = data if data is not None else checker.policy.load()
     out = {}
     for measure, rules in data["measures"].items():
@@ -200,8 +198,6 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
                   site_name: str = "", uses: dict | None = None) -> str:
     """The page source. `runtime` holds the site-root-relative asset paths the script needs;
     `next_steps` the procedures the result links to (default: from the rule data)."""
-    from site_builder.assets import offline_box, preload_links
-
     data = " ".join(f'data-{key}="{_attr(value)}"' for key, value in runtime.items())
     presets = _attr(json.dumps(PRESETS, ensure_ascii=False))
     fallback = _attr(json.dumps(fallback_pages(), ensure_ascii=False))
@@ -247,7 +243,4 @@ def fallback_pages() -> list[list[str]]:
 
 def selfcheck_pages():
     """Page generator (site_builder.pages.PAGE_GENERATORS): the 自测 page at selfcheck/."""
-    from site_builder.assets import runtime
-    from site_builder.pages import GeneratedPage  # here, not at the top: pages.py imports us
-
     yield GeneratedPage(PAGE_SRC, page_markdown(checker.questions(), runtime=runtime()))

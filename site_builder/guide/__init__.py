@@ -18,6 +18,7 @@ import shutil
 from pathlib import Path
 
 import checker.policy
+from site_builder.generated import GeneratedPage
 from site_builder.guide.campus import campus_page
 from site_builder.guide.compare import compare_page
 from site_builder.guide.examples import examples_page
@@ -25,6 +26,7 @@ from site_builder.guide.glossary import glossary_page
 from site_builder.guide.literate import article_rules
 from site_builder.guide.measure_pages import benefits_page, page_path, procedures_page, tiers_page
 from site_builder.measures import compare_title
+from site_builder.opendata import opendata_page
 
 __all__ = ["guide_pages", "guide_markdown", "install_guide_assets", "article_rules"]
 
@@ -51,8 +53,6 @@ def _index(data: dict) -> str:
 
 def guide_markdown(data: dict | None = None) -> dict[str, str]:
     """Source path → Markdown of every guide page."""
-    from site_builder.opendata import opendata_page
-
     data = data if data is not None else checker.policy.load()
     questions = {q["id"]: q for q in data["questions"]}
     pages = {"guide/index.md": _index(data)}
@@ -80,8 +80,6 @@ def _wrapped(markdown: str) -> str:
 
 def guide_pages():
     """Page generator: the guide pages under /guide/."""
-    from site_builder.pages import GeneratedPage  # here, not at the top: pages.py imports us
-
     for src, markdown in guide_markdown().items():
         yield GeneratedPage(src, markdown)
 
