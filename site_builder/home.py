@@ -1,7 +1,8 @@
 """The home page: where to go. Entries into the 自测 (one per measure — teacher, doctor — from
-its [measure] table, and the graduates'), each tier's money per year and over its schedule (from the rule data), the measures with the bodies
-the text names and their 试行 status, links into the guide, and the departments to ask — with an
-address or phone only where `mkdocs.yml` `extra.contacts` sets one.
+its [measure] table, and the graduates'), each tier's money per year and over its schedule (from
+the rule data), the measures with the bodies the text names and their 试行 status, links into the
+guide, and the departments to ask — with an address or phone only where `mkdocs.yml`
+`extra.contacts` sets one.
 
 `home_markdown(data, settings)` takes (modified) rule data and settings, which is how the tests
 prove that no figure and no contact detail is typed here.
@@ -85,9 +86,10 @@ def money_table(rules: dict, programme_id: str = "introduction") -> list[str]:
 def entries(data: dict) -> list[tuple[str, str, str]]:
     """(preset of the 自测 it opens, title, who it is for): one per measure, then the graduates'."""
     about = [r["description"] for r in data["measures"].values()]
+    persons = "、".join(d["person"] for d in about)
     return [*((d["preset"], f"我是{d['person']}", f"{d['short_name']}人才：看看您可能属于哪一类、可享受哪些待遇")
               for d in about),
-            (GRADUATE_PRESET, "我是应届毕业生", f"应届毕业生：{'、'.join(d['person'] for d in about)}岗位都可以测")]
+            (GRADUATE_PRESET, "我是应届毕业生", f"应届毕业生：{persons}岗位都可以测")]
 
 
 def _entries(data: dict) -> list[str]:

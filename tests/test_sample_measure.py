@@ -93,9 +93,9 @@ def test_the_site_builds_with_the_sample_measure(env, tmp_path):
 
     text = page("science")
     assert "合川区科技人才引进培养办法（试行）" in text and 'id="article-3-a"' in text
-    for topic, title in (("tiers", "科技人才类别与条件"), ("benefits", "科技人才待遇"), ("procedures", "科技人才办理程序")):
-        guide = page(f"guide/science-{topic}")
-        assert title in guide  # its nav entry, on every page
+    titles = {"tiers": "科技人才类别与条件", "benefits": "科技人才待遇", "procedures": "科技人才办理程序"}
+    for topic, title in titles.items():
+        assert title in page(f"guide/science-{topic}")  # its nav entry
     assert "A类科技人才" in page("guide/science-tiers") and "30万元" in page("guide/science-benefits")
     home = page("")
     nav = home[home.index('class="md-nav md-nav--primary"'):]
