@@ -50,7 +50,8 @@ def test_the_sample_is_a_third_measure_of_the_checker(env, tmp_path):
     profile = tmp_path / "profile.json"
     profile.write_text(json.dumps({"measure": "science", "situation": "recruit", "birth_date": "1981-01-01",
                                    "service_commitment": True}), encoding="utf-8")
-    result = json.loads(run(env, "-m", "checker", "evaluate", str(profile), "--format", "json", "--as-of", "2026-06-01"))
+    result = json.loads(run(env, "-m", "checker", "evaluate", str(profile), "--format", "json",
+                            "--as-of", "2026-06-01"))
     introduction = next(p for p in result["programmes"] if p["id"] == "introduction")
     assert introduction["highest_tier"] == "a" and introduction["verdict"] == "review"
     assert result["disclaimer"]["interpreters"] == "区委人才办和区科技局"
