@@ -55,7 +55,7 @@ def generated_csv(rows: int, seed: int = 3) -> str:
         row = {"applicant": f"A{i:05d}", "measure": rng.choice(list(MEASURES)),
                "situation": rng.choice(["graduate", "recruit", "in_district", "flexible"])}
         typed = {"measure": row["measure"], "situation": row["situation"],
-                 "school_urban_quality": True, "institution_urban_quality": True}
+                 "edu_school_urban_quality": True, "health_institution_urban_quality": True}
         shown = shown_ids(typed)
         for q in questions[2:]:
             if q["id"] not in shown or rng.random() < 0.2:

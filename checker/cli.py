@@ -15,6 +15,7 @@ import os
 import sys
 
 from checker import policy
+from checker.amounts import yuan_text
 from checker.batch import PARALLEL_FROM_ROWS, BatchError, write_report
 from checker.citation import MEASURE_SHORT_NAMES
 from checker.engine import VERDICT_LABELS, Result, evaluate
@@ -22,7 +23,6 @@ from checker.errors import ValidationError, error_lines, json_error_text
 from checker.profile import parse_date
 from checker.questions import questions
 from checker.schema import profile_schema
-from checker.summary import yuan_text
 
 AS_OF_HELP = "评估日 YYYY-MM-DD（默认：今天）"
 EXIT_CODES = """退出码：

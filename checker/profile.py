@@ -80,7 +80,7 @@ def _check(q: dict, value, errors: list):
             errors.append({"field": field, "message": f"过长（最多 {MAX_TEXT} 个字符）"})
             return None
         return value.strip() or None
-    raise RuleDataError(f"rules/questions.toml, {field}: unknown question type {kind!r}")
+    raise RuleDataError(f"rules/*questions.toml, {field}: unknown question type {kind!r}")
 
 
 def _position(question_id: str, value) -> int:

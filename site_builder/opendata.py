@@ -21,6 +21,7 @@ import checker.policy
 from checker import _data
 from checker.citation import MEASURE_SHORT_NAMES, MEASURES
 from checker.money import MONTHS_PER_YEAR, Benefit
+from checker.operators import criterion_schema
 
 DATA_DIR = "data"
 CHECKER_DATA = Path(checker.policy.__file__).resolve().parent / "data"
@@ -116,11 +117,7 @@ def json_schema() -> dict:
             "measure": {"enum": list(MEASURES)}, "name": {"type": "string"},
             "disclaimer": cited,
             "criteria": {"type": "object", "additionalProperties": {
-                "allOf": [cited], "required": ["label", "op"],
-                "properties": {"label": {"type": "string"}, "op": {"enum": sorted(checker.policy.OPS)},
-                               "field": {"type": "string"}, "limit": {"type": "integer"},
-                               "principle": {"type": "boolean"}, "n": {"type": "integer"},
-                               "of": {"type": "array", "items": {"type": "string"}}}}},
+                "allOf": [cited, criterion_schema({"$ref": "#/$defs/citation"})]}},  # one per operator
             "tiers": {"type": "object", "additionalProperties": {
                 "type": "object", "required": ["name", "criteria"],
                 "properties": {"name": {"type": "string"}, "criteria": {"type": "array", "items": {"type": "string"}}}}},

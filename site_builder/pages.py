@@ -1,8 +1,9 @@
 """Generated pages: each generator returns the pages it makes; the build adds them to the site.
 
 A generator is a function of no arguments returning an iterable of `GeneratedPage(src_uri,
-markdown)` (site_builder/generated.py), where `src_uri` is the page's path as if it lived in `docs/` (e.g. "education.md" →
-/education/). Register it by appending to `PAGE_GENERATORS`; nothing else is needed. Pages never
+markdown)` (site_builder/generated.py), where `src_uri` is the page's path as if it lived in
+`docs/` (e.g. "education.md" → /education/). Register it by appending to `PAGE_GENERATORS`;
+nothing else is needed. Pages never
 land in `docs/`: the MkDocs hook in `site_builder/hooks.py` hands them to MkDocs in memory.
 """
 

@@ -1,5 +1,5 @@
 """The theme files overrides/ rewrites still match Material's originals they were written from
-(overrides/upstream.toml records each original's hash)."""
+(tests/overrides_upstream.toml records each original's hash)."""
 
 import hashlib
 import re
@@ -11,7 +11,7 @@ import pytest
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
 MATERIAL_TEMPLATES = Path(material.__file__).resolve().parent / "templates"
-UPSTREAM = tomllib.loads((OVERRIDES / "upstream.toml").read_text(encoding="utf-8"))["file"]
+UPSTREAM = tomllib.loads(Path(__file__).with_name("overrides_upstream.toml").read_text(encoding="utf-8"))["file"]
 EXTENSION_POINTS = {"main.html"}  # empty in Material, meant to be replaced
 LEADING_COMMENT = re.compile(r"\A\{#-.*?-#\}\n", re.S)
 
@@ -23,7 +23,7 @@ def test_original_unchanged(entry):
     where = " and ".join(f"overrides/{entry[k]}" for k in ("override", "moved_to") if k in entry)
     assert digest == entry["sha256"], (
         f"Material's {entry['override']} changed: carry its changes over to {where} "
-        f"({entry['why']}), then record sha256 = {digest} in overrides/upstream.toml")
+        f"({entry['why']}), then record sha256 = {digest} in tests/overrides_upstream.toml")
     for key in ("override", "moved_to"):
         if key in entry:
             assert (OVERRIDES / entry[key]).is_file(), entry[key]
@@ -33,7 +33,7 @@ def test_every_shadowed_file_is_recorded():
     recorded = {e["override"] for e in UPSTREAM} | EXTENSION_POINTS
     shadowing = {str(p.relative_to(OVERRIDES)) for p in OVERRIDES.rglob("*")
                  if p.is_file() and (MATERIAL_TEMPLATES / p.relative_to(OVERRIDES)).is_file()}
-    assert shadowing <= recorded, f"record these in overrides/upstream.toml: {sorted(shadowing - recorded)}"
+    assert shadowing <= recorded, f"record these in tests/overrides_upstream.toml: {sorted(shadowing - recorded)}"
 
 
 def test_search_partial_is_the_original_plus_a_name():

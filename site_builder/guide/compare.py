@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from site_builder.guide.common import (MEASURE_SHORT_NAMES, age_limit, cite, md_cell, per_month,
+from site_builder.guide.common import (KINDS, MEASURE_SHORT_NAMES, age_limit, cite, md_cell, per_month,
                                        programme_total, short_label, tier_ids, yuan,
                                        income_text, tier_money)
 from site_builder.guide.measure_pages import funding_table
@@ -49,7 +49,7 @@ def compare_page(data: dict) -> str:
         entries = {m: next((b for b in r["benefits"] if b["id"] == bid), None) for m, r in measures.items()}
         names = "／".join(dict.fromkeys(e["name"] for e in entries.values() if e))
         first = next(e for e in entries.values() if e)
-        monthly = first["kind"] in ("monthly", "monthly_by_time")
+        monthly = KINDS[first["kind"]].per_month
         programme = next(p["name"] for r in measures.values() for p in r["programmes"] if p["id"] == first["programme"])
         programme = programme.split("（")[0]
         out += [f"## {programme}：{escape(names)}{'（每月）' if monthly else ''} {{: #{bid.replace('_', '-')} }}", ""]
