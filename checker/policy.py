@@ -6,6 +6,8 @@
      "question_use": {question id: ["education/introduction/a", "health/flexible/funding", ...]},
      "measures": {"education": {
          "measure", "name", "disclaimer": {"interpreters", "citation"},
+         "description": the rest of the [measure] table (checker/measures.py: short_name, order,
+                        question_prefix, person, work, serves, preset, nav, notes = role → note id),
          "criteria": {id: {"id", "label", "op", "citation", op parameters..., "of": [ids] for all/any}},
          "tiers": {id: {"id", "name", "criteria": [ids]}},
          "programmes": [{"id", "name", "citation", "tiers": [{"tier", "also": [criterion ids]}],
@@ -35,6 +37,7 @@ from functools import cache
 from checker import _data
 from checker.benefit_kinds import KINDS
 from checker.citation import MEASURES, Citation
+from checker.measures import DESCRIPTIONS
 from checker.errors import RuleDataError
 from checker.operators import OPERATORS
 from checker.questions import by_id, questions
@@ -124,7 +127,8 @@ def rules(measure: str) -> dict:
     compiled = {
         "measure": measure,
         "name": MEASURES[measure],
-        "disclaimer": _cite(measure, raw["disclaimer"]),
+        "disclaimer": _cite(measure, raw["measure"]["disclaimer"]),
+        "description": {k: v for k, v in DESCRIPTIONS[measure].items() if k != "disclaimer"},
         "criteria": {cid: _criterion(measure, cid, c) for cid, c in raw["criteria"].items()},
         "tiers": {tid: {"id": tid, **t} for tid, t in raw["tiers"].items()},
         "programmes": [_cite(measure, p) for p in raw["programmes"]],
