@@ -6,6 +6,8 @@
      "question_use": {question id: ["education/introduction/a", "health/flexible/funding", ...]},
      "measures": {"education": {
          "measure", "name", "disclaimer": {"interpreters", "citation"},
+         "description": the rest of the [measure] table (checker/measures.py: short_name, order,
+                        question_prefix, person, work, serves, preset, nav, notes = role → note id),
          "criteria": {id: {"id", "label", "op", "citation", op parameters..., "of": [ids] for all/any}},
          "tiers": {id: {"id", "name", "criteria": [ids]}},
          "programmes": [{"id", "name", "citation", "tiers": [{"tier", "also": [criterion ids]}],
@@ -43,6 +45,7 @@ from functools import cache
 from checker import _data, dated, labels, versions
 from checker.benefit_kinds import KINDS
 from checker.citation import MEASURES, Citation
+from checker.measures import DESCRIPTIONS
 from checker.errors import RuleDataError
 from checker.operators import OPERATORS
 from checker.questions import by_id, questions
@@ -171,7 +174,8 @@ def _compiled(measure: str, on: dt.date | None) -> dict:
     compiled = {
         "measure": measure,
         "name": MEASURES[measure],
-        "disclaimer": _cite(measure, raw["disclaimer"]),
+        "disclaimer": _cite(measure, raw["measure"]["disclaimer"]),
+        "description": {k: v for k, v in DESCRIPTIONS[measure].items() if k not in ("disclaimer", "versions")},
         "criteria": {cid: _criterion(measure, cid, render(f"criteria.{cid}", c, raw["criteria"][cid]))
                      for cid, c in criteria.items()},
         "tiers": {tid: {"id": tid, **t} for tid, t in data["tiers"].items()},

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from functools import cache
 
+from checker.citation import MEASURE_SHORT_NAMES
 from checker.errors import RuleDataError, ValidationError
 from checker.questions import by_id, checks, rank, shown_ids
 
@@ -132,7 +133,7 @@ def validate(profile, as_of: dt.date) -> dict:
     if not errors:
         errors += _cross_check(clean)
     if "measure" not in clean and not any(e["field"] == "measure" for e in errors):
-        errors.append({"field": "measure", "message": "必填：请选择您想了解的办法（教育或卫生）"})
+        errors.append({"field": "measure", "message": f"必填：请选择您想了解的办法（{'或'.join(MEASURE_SHORT_NAMES.values())}）"})
     if errors:
         raise ValidationError(errors)
     return clean

@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 
 from checker import _data
 from checker.citation import MEASURES
+from checker.measures import DESCRIPTIONS
 from checker.errors import RuleDataError
 
 TYPES = ("choice", "multi", "bool", "date", "int", "text")
@@ -25,8 +26,6 @@ SHARED_FILE = "questions.toml"
 SECTION_KEYS = {"slot", "show_if", "group", "question"}
 # A compiled question's keys, in the order its JSON has always had (CLI `questions`, the page).
 QUESTION_KEYS = ("id", "label", "help", "type", "suggest", "min", "max", "group", "show_if", "choices")
-# Used until a rule file's [measure] table names its question_prefix (issue 12 item 1).
-_DEFAULT_PREFIXES = {"education": "edu", "health": "health"}
 
 
 def measure_file(measure: str) -> str:
@@ -92,12 +91,21 @@ def _section(section: dict, measure: str | None) -> list[dict]:
             raise RuleDataError(f"{where}, {q.get('id')}: unknown type {q.get('type')!r}")
         if "suggest" in q and (q["type"] != "text" or q["suggest"] not in SUGGESTIONS):
             raise RuleDataError(f"{where}, {q['id']}: suggest {q['suggest']!r} on a {q['type']} question")
+        if q["id"] == "measure" and measure is None:
+            q.update(_measure_question())
         if q["type"] in ("choice", "multi"):
             q.setdefault("choices", [])
         if set(q) - set(QUESTION_KEYS):
             raise RuleDataError(f"{where}, {q['id']}: unknown keys {sorted(set(q) - set(QUESTION_KEYS))}")
         out.append({key: q[key] for key in QUESTION_KEYS if key in q})
     return out
+
+
+def _measure_question() -> dict:
+    """The choices (and their help) of the `measure` question: the measures, from their [measure]
+    tables."""
+    return {"choices": [{"value": m, "label": d["short_name"]} for m, d in DESCRIPTIONS.items()],
+            "help": "，".join(f"{d['short_name']}人才适用于{d['serves']}" for d in DESCRIPTIONS.values()) + "。"}
 
 
 @cache
@@ -123,10 +131,7 @@ def _asked_only_by(question: dict) -> set[str]:
 def question_prefix(measure: str) -> str:
     """What the ids of a measure's own questions start with (`edu` for edu_honours); questions
     shared by every measure start with no measure's prefix."""
-    table = _data.toml(f"{measure}.toml").get("measure")
-    if isinstance(table, dict) and "question_prefix" in table:
-        return table["question_prefix"]
-    return _DEFAULT_PREFIXES[measure]
+    return DESCRIPTIONS[measure]["question_prefix"]  # the [measure] table of rules/<measure>.toml
 
 
 def questions() -> list[dict]:

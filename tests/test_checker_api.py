@@ -10,6 +10,7 @@ import pytest
 import checker
 from checker import policy
 from checker.api import handle_json
+from checker.citation import MEASURES
 from checker.questions import TYPES
 
 PROFILE = {"measure": "health", "situation": "in_district", "health_institution_urban_quality": True, "health_paired_support": True}
@@ -75,7 +76,7 @@ def test_questions_are_well_formed():
     questions = checker.questions()
     ids = [q["id"] for q in questions]
     assert ids[:2] == ["measure", "situation"] and len(ids) == len(set(ids))
-    assert [c["value"] for c in questions[0]["choices"]] == ["education", "health"]
+    assert [c["value"] for c in questions[0]["choices"]] == list(MEASURES)
     assert [c["value"] for c in questions[1]["choices"]] == ["graduate", "recruit", "in_district", "flexible"]
     seen = set()
     for q in questions:
@@ -91,7 +92,7 @@ def test_questions_are_well_formed():
 
 def test_every_question_is_used_by_a_rule_and_every_rule_field_is_a_question():
     used = {"measure", "start_date", "flexible_months"}  # the money part reads these two
-    for measure in ("education", "health"):
+    for measure in MEASURES:
         r = policy.rules(measure)
         for c in r["criteria"].values():
             used |= {c[k] for k in ("field", "hint_field") if k in c}
@@ -112,7 +113,7 @@ def _fields(r: dict, cid: str, keys=("field",)) -> set[str]:
     return {c[k] for k in keys if k in c}
 
 
-@pytest.mark.parametrize("measure", ["education", "health"])
+@pytest.mark.parametrize("measure", MEASURES)
 @pytest.mark.parametrize("situation", ["graduate", "recruit", "in_district", "flexible"])
 def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
     """Every fact an applicable tier uses is asked on that path (else it could never be met),

@@ -13,6 +13,7 @@ import pytest
 
 import checker
 from checker import policy
+from checker.citation import MEASURES
 from checker.cli import main
 
 PROFILE = {"measure": "education", "situation": "recruit", "birth_date": "1976-03-10",
@@ -133,12 +134,12 @@ def test_schema_is_generated_from_the_questions(capsys):
     schema = json.loads(capsys.readouterr().out)
     assert list(schema["properties"]) == [q["id"] for q in checker.questions()]
     assert schema["additionalProperties"] is False and schema["required"] == ["measure"]
-    assert schema["properties"]["measure"]["enum"] == ["education", "health", None]
+    assert schema["properties"]["measure"]["enum"] == [*MEASURES, None]
 
 
 @pytest.mark.parametrize("command, check", [
     ("questions", lambda data: data == checker.questions()),
-    ("rules", lambda data: data == policy.load() and set(data["measures"]) == {"education", "health"}),
+    ("rules", lambda data: data == policy.load() and list(data["measures"]) == list(MEASURES)),
 ])
 def test_questions_and_rules_print_json(command, check, capsys):
     assert main([command]) == 0

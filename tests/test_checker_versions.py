@@ -18,8 +18,9 @@ import checker
 from checker import _data, api, dated, labels, policy, versions
 from checker.citation import MEASURES
 from checker.errors import RuleDataError
+from site_builder.text import policy_dir
 
-POLICY = pathlib.Path(__file__).resolve().parent.parent / "policy"
+POLICY = policy_dir()
 D = dt.date.fromisoformat
 
 # A 57-year-old holder of a national honour: over 55 (原则上 → 需评审), within 58.

@@ -13,6 +13,7 @@ import pytest
 
 import checker
 from checker.api import handle_json
+from checker.citation import MEASURES
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = json.loads((ROOT / "tests" / "pyodide" / "selfcheck_profiles.json").read_text(encoding="utf-8"))
@@ -335,7 +336,7 @@ def test_download_failure_explains_and_keeps_the_answers(page, site_url, site_di
     error = page.locator(".hc-error")
     assert error.is_visible() and "保留" in error.inner_text()
     hrefs = error.locator("a").evaluate_all("links => links.map(a => a.href)")
-    assert {site_url + "education/", site_url + "health/"} <= set(hrefs)
+    assert {site_url + f"{m}/" for m in MEASURES} <= set(hrefs)
     assert any("tiers" in h for h in hrefs) and any("benefits" in h for h in hrefs)
     for href in hrefs:  # every fallback page exists in the built site
         assert (site_dir / href[len(site_url):] / "index.html").is_file(), href

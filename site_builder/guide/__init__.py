@@ -25,6 +25,7 @@ from site_builder.guide.examples import examples_page
 from site_builder.guide.glossary import glossary_page
 from site_builder.guide.literate import article_rules
 from site_builder.guide.measure_pages import benefits_page, page_path, procedures_page, tiers_page
+from site_builder.measures import compare_title
 from site_builder.opendata import opendata_page
 
 __all__ = ["guide_pages", "guide_markdown", "install_guide_assets", "article_rules"]
@@ -45,7 +46,7 @@ def _index(data: dict) -> str:
         out += [f"- [{title}]({page_path(measure, topic).removeprefix('guide/')})" for topic, title in names.items()]
         out.append("")
     out += ["## 更多 {: #more }", "",
-            "- [两个办法对照](compare.md)", "- [典型示例](examples.md)", "- [术语与常见问题](glossary.md)",
+            f"- [{compare_title()}](compare.md)", "- [典型示例](examples.md)", "- [术语与常见问题](glossary.md)",
             "- [校园招聘（可打印海报）](campus.md)", "- [开放数据](opendata.md)", "- [自测](../selfcheck.md)", ""]
     return "\n".join(out)
 

@@ -74,7 +74,8 @@ def short_label(citation: dict) -> str:
 
 
 def months(entry: dict) -> int:
-    return entry["years"] * MONTHS_PER_YEAR
+    """The months a benefit's schedule runs (its kind says for how many years)."""
+    return KINDS[entry["kind"]].schedule_years(entry) * MONTHS_PER_YEAR
 
 
 def badge(text: str, kind: str = "") -> str:

@@ -10,12 +10,13 @@ from checker.benefit_kinds import KINDS
 from checker.citation import Citation
 from checker.operators import OPERATORS
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite, cite_html,
-                                       income_text, md_cell, months, note, per_month, programme_total,
+                                       income_text, md_cell, months, per_month, programme_total,
                                        summable, tier_ids, tier_money, yuan)
 from site_builder.guide.diagram import procedure_svg
+from site_builder.measures import role_note
 from site_builder.text import lookup
 
-# Notes of the rule data that belong to another section than the programme they name.
+# Roles of notes (the [measure] table's notes) that belong to another section than the programme they name.
 ELIGIBILITY_NOTES = ("annual_assessment", "benefits_end", "benefits_clawback")
 
 
@@ -199,7 +200,7 @@ def _items_list(citation: dict, page: str) -> list[str]:
 
 def eligibility_section(rules: dict, page: str) -> list[str]:
     out = ["## 保持待遇资格 {: #eligibility }", ""]
-    assessment, end, clawback = (note(rules, n) for n in ELIGIBILITY_NOTES)
+    assessment, end, clawback = (role_note(rules, role) for role in ELIGIBILITY_NOTES)
     if assessment:
         out += ["### 年度考核 {: #annual-assessment }", "",
                 f"{escape(assessment['text'])} {cite(assessment['citation'], page)}", ""]
@@ -225,7 +226,7 @@ def benefits_page(measure: str, rules: dict) -> str:
         "本页可直接打印。",
         "",
     ]
-    skip = {n["id"] for n in procedure_notes(rules)} | set(ELIGIBILITY_NOTES)
+    skip = {n["id"] for n in procedure_notes(rules)} | {rules["description"]["notes"].get(r) for r in ELIGIBILITY_NOTES}
     for programme in rules["programmes"]:
         pid = programme["id"]
         out += [f"## {programme['name']} {{: #{pid} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
