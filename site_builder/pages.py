@@ -9,6 +9,7 @@ land in `docs/`: the MkDocs hook in `site_builder/hooks.py` hands them to MkDocs
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -62,6 +63,10 @@ def measure_text_pages() -> Iterable[GeneratedPage]:
             return Markup("".join(f(measure_id, article.number) for f in ARTICLE_ANNOTATORS))
 
         *earlier, current = text_versions(measure_id)
+        if current.since is not None and current.since > dt.date.today():
+            # The site shows one text as 现行: a revision's text goes in on the day it takes effect.
+            raise ValueError(f"policy/{current.file} takes effect on {current.since} (rules/{measure_id}.toml, "
+                             "versions): add a revised text on the day it takes effect, not before")
         markdown = template.render(
             measure=load_measure(measure_id), annotate=annotate, search_boost=TEXT_SEARCH_BOOST, version=None,
             earlier=[(v, version_page(v)) for v in earlier], current_since=current.since_text,

@@ -89,10 +89,16 @@ def test_load_shows_the_current_values_and_the_dated_history(revise):
     assert policy.load(D("2026-06-01"))["measures"]["education"]["criteria"]["age_high_level"]["limit"] == 55
 
 
-def test_the_real_data_has_no_history_yet():
-    for m in MEASURES:
-        assert policy.change_dates(m) == ()
-        assert not any("history" in c for c in policy.load()["measures"][m]["criteria"].values())
+@pytest.mark.parametrize("measure", MEASURES)
+def test_an_entry_shows_its_history_exactly_when_a_value_of_it_is_dated(measure):
+    """On the real data (none is dated today) as on any: history and change dates agree."""
+    raw, data = _data.toml(f"{measure}.toml"), policy.load()["measures"][measure]
+    for cid, c in data["criteria"].items():
+        assert ("history" in c) == bool(dated.dated_values(raw["criteria"][cid]))
+    dates = {h["since"] for section in ("criteria", "benefits", "funding", "notes")
+             for e in (data[section].values() if section == "criteria" else data[section])
+             for history in e.get("history", {}).values() for h in history if h["since"]}
+    assert sorted(dates) == [d.isoformat() for d in policy.change_dates(measure)]
 
 
 def test_an_as_of_date_before_a_values_first_date_is_rejected(revise):

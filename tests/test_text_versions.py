@@ -9,6 +9,7 @@ rules/<measure>.toml.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import shutil
 
@@ -19,8 +20,8 @@ from checker import _data, versions
 from site_builder import text
 from site_builder.pages import measure_text_pages
 
-OLD_FILE = "education.before-2027-03-01.txt"
-OLD_PAGE = "versions/education-before-2027-03-01.md"
+OLD_FILE = "education.before-2026-03-01.txt"
+OLD_PAGE = "versions/education-before-2026-03-01.md"
 
 
 def _clear():
@@ -31,7 +32,7 @@ def _clear():
 
 @pytest.fixture
 def earlier_version(tmp_path, monkeypatch):
-    """policy/ with an earlier education text (art.4: 原则上不超过50周岁) replaced on 2027-03-01."""
+    """policy/ with an earlier education text (art.4: 原则上不超过50周岁) replaced on 2026-03-01."""
     for name in ("education.txt", "health.txt"):
         shutil.copy(text.POLICY_DIR / name, tmp_path / name)
     current = (tmp_path / "education.txt").read_text("utf-8")
@@ -40,7 +41,7 @@ def earlier_version(tmp_path, monkeypatch):
     raw = copy.deepcopy(_data.toml("education.toml"))
     checksum = lambda name: versions.checksum_of((tmp_path / name).read_bytes())
     raw["measure"]["versions"] = [{"since": "publication", "checksum": checksum(OLD_FILE)},
-                                  {"since": "2027-03-01", "checksum": checksum("education.txt")}]
+                                  {"since": "2026-03-01", "checksum": checksum("education.txt")}]
     real = _data.toml
     monkeypatch.setattr(_data, "toml", lambda name: raw if name == "education.toml" else real(name))
     monkeypatch.setattr(text, "POLICY_DIR", tmp_path)
@@ -53,12 +54,12 @@ def test_the_text_in_force_links_each_earlier_version_which_has_its_own_page(ear
     pages = {p.src_uri: p.markdown for p in measure_text_pages()}
     assert set(pages) == {"education.md", OLD_PAGE, "health.md"}
     current, old = pages["education.md"], pages[OLD_PAGE]
-    assert "现行文本，自 2027-03-01 起施行。历史版本（已失效）：" in current
-    assert f"[自发布之日起实施，2027-03-01 起失效]({OLD_PAGE})" in current
+    assert "现行文本，自 2026-03-01 起施行。历史版本（已失效）：" in current
+    assert f"[自发布之日起实施，2026-03-01 起失效]({OLD_PAGE})" in current
     assert "不超过55周岁" in current and "不超过50周岁" not in current
     head = old.split("---", 2)[1]
     assert "exclude: true" in head and "boost" not in head and "历史版本，已失效" in head
-    assert '!!! warning "历史版本（已失效）"' in old and "自 2027-03-01 起已由新版本取代" in old
+    assert '!!! warning "历史版本（已失效）"' in old and "自 2026-03-01 起已由新版本取代" in old
     assert "[《合川区教育人才引进培养办法（试行）》](../education.md)" in old
     assert "不超过50周岁" in old and 'class="hc-literate' not in old  # today's rules do not annotate it
     assert "历史版本" not in pages["health.md"]
@@ -75,11 +76,22 @@ def test_the_built_site_serves_the_earlier_version_outside_the_search(earlier_ve
     from site_builder.build import mkdocs_build
 
     site = mkdocs_build(site_dir=tmp_path_factory.mktemp("site"))
-    old = (site / "versions" / "education-before-2027-03-01" / "index.html").read_text("utf-8")
+    old = (site / "versions" / "education-before-2026-03-01" / "index.html").read_text("utf-8")
     assert "历史版本（已失效）" in old and "不超过50周岁" in old and 'href="../../education/"' in old
     current = (site / "education" / "index.html").read_text("utf-8")
-    assert 'href="../versions/education-before-2027-03-01/"' in current
+    assert 'href="../versions/education-before-2026-03-01/"' in current
     index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
     locations = [doc["location"] for doc in index["docs"]]
     assert any(loc.startswith("education/") for loc in locations)
     assert not any(loc.startswith("versions/") for loc in locations)
+
+
+def test_a_text_not_yet_in_force_is_refused_by_the_build(earlier_version, monkeypatch):
+    """The page at /education/ is the text in force: a revised text is added on the day it takes
+    effect (its values may be dated ahead; its text may not)."""
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    raw = _data.toml("education.toml")
+    raw["measure"]["versions"][1]["since"] = tomorrow
+    _clear()
+    with pytest.raises(ValueError, match=f"policy/education.txt takes effect on {tomorrow}"):
+        list(measure_text_pages())
