@@ -24,6 +24,7 @@ from site_builder.guide import article_rules, guide_pages
 from site_builder.home import home_pages
 from site_builder.selfcheck import selfcheck_pages
 from site_builder.text import load_measure, load_version
+from site_builder.value_changes import value_changes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -70,6 +71,7 @@ def measure_text_pages() -> Iterable[GeneratedPage]:
         markdown = template.render(
             measure=load_measure(measure_id), annotate=annotate, search_boost=TEXT_SEARCH_BOOST, version=None,
             earlier=[(v, version_page(v)) for v in earlier], current_since=current.since_text,
+            changes=value_changes(measure_id),
         )
         yield GeneratedPage(f"{measure_id}.md", markdown)
         for v in earlier:

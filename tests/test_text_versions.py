@@ -96,3 +96,26 @@ def test_a_text_not_yet_in_force_is_refused_by_the_build(earlier_version, monkey
     _clear()
     with pytest.raises(ValueError, match=f"policy/education.txt takes effect on {tomorrow}"):
         list(measure_text_pages())
+
+
+def test_the_text_in_force_says_from_when_each_dated_value_applies(monkeypatch):
+    """Values dated in the rule data are listed under the text in force, worded from the data of
+    the day each takes effect (the label template filled with the new value)."""
+    raw = copy.deepcopy(_data.toml("education.toml"))
+    raw["criteria"]["age_high_level"]["limit"] = [{"value": 55}, {"since": "2026-09-01", "value": 58}]
+    settling = next(b for b in raw["benefits"] if b["id"] == "settling")
+    settling["amounts"]["c"] = [{"value": settling["amounts"]["c"]}, {"since": "2026-09-01", "value": 120000}]
+    living = next(b for b in raw["benefits"] if b["id"] == "living")
+    living["amounts"]["d"] = [{"value": living["amounts"]["d"]}, {"since": "2026-10-01", "value": 200}]
+    real = _data.toml
+    monkeypatch.setattr(_data, "toml", lambda name: raw if name == "education.toml" else real(name))
+    _clear()
+    try:
+        page = next(p.markdown for p in measure_text_pages() if p.src_uri == "education.md")
+    finally:
+        _clear()
+    lines = [line for line in page.splitlines() if line.startswith("- 自 ")]
+    assert lines == ["- 自 2026-09-01 起：高层次教育人才原则上不超过58周岁（此前：高层次教育人才原则上不超过55周岁）",
+                     "- 自 2026-09-01 起：C类教育人才安家补助12万元（此前：10万元）",
+                     "- 自 2026-10-01 起：D类教育人才生活资助200元/月（此前：100元/月）"]
+    assert "规则数据中的数值变动" in page and "历史版本" not in page  # one text version: none to link
