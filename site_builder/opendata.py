@@ -108,13 +108,28 @@ _CITATION = {"type": "object", "required": ["measure", "article", "anchor", "lab
                             "label": {"type": "string"}, "url": {"type": "string"}}}
 
 
+# The dated values of an entry (checker/dated.py): {"limit" | "amounts.c": [{"since", "value"}]}.
+_HISTORY = {"type": "object", "additionalProperties": {"type": "array", "minItems": 1, "items": {
+    "type": "object", "required": ["since", "value"],
+    "properties": {"since": {"type": ["string", "null"], "format": "date"}, "value": {}}}}}
+# The versions of a measure's text (checker/versions.py), oldest first; the last is in force.
+_TEXT_VERSIONS = {"type": "array", "minItems": 1, "items": {
+    "type": "object", "required": ["since", "until", "current", "file", "checksum", "title", "since_text"],
+    "properties": {"since": {"type": ["string", "null"]}, "until": {"type": ["string", "null"]},
+                   "current": {"type": "boolean"}, "file": {"type": "string"},
+                   "checksum": {"type": "string", "pattern": "^[0-9a-f]{8}$"}, "title": {"type": "string"},
+                   "since_text": {"type": "string"}}}}
+
+
 def json_schema() -> dict:
-    cited = {"type": "object", "required": ["citation"], "properties": {"citation": {"$ref": "#/$defs/citation"}}}
+    cited = {"type": "object", "required": ["citation"],
+             "properties": {"citation": {"$ref": "#/$defs/citation"}, "history": _HISTORY}}
     measure = {
         "type": "object",
-        "required": ["measure", "name", "disclaimer", "criteria", "tiers", "programmes", "benefits", "funding", "notes", "not_modelled"],
+        "required": ["measure", "name", "disclaimer", "criteria", "tiers", "programmes", "benefits", "funding", "notes", "not_modelled",
+                     "text_versions"],
         "properties": {
-            "measure": {"enum": list(MEASURES)}, "name": {"type": "string"},
+            "measure": {"enum": list(MEASURES)}, "name": {"type": "string"}, "text_versions": _TEXT_VERSIONS,
             "disclaimer": cited,
             "criteria": {"type": "object", "additionalProperties": {
                 "allOf": [cited, criterion_schema({"$ref": "#/$defs/citation"})]}},  # one per operator

@@ -250,3 +250,19 @@ def test_the_fidelity_check_reads_each_period_against_its_text(revise):
     unsaid = {day: [where for where, entry in entries("education", day) for forms in expected_phrases(entry)
                     if not any(form in text_of(entry["citation"], day) for form in forms)] for day in days}
     assert unsaid[dt.date.min] == [] and "criteria.age_high_level" in unsaid[D("2027-01-01")]
+
+
+def test_open_data_carries_the_history_and_the_text_versions(revise):
+    import jsonschema
+
+    from site_builder.opendata import json_schema, rules_document
+
+    revise("education", raise_age_limit)
+    document = json.loads(json.dumps(rules_document(policy.load(D("2027-06-01"))), ensure_ascii=False))
+    jsonschema.validate(document, json_schema())
+    education = document["measures"]["education"]
+    assert education["criteria"]["age_high_level"]["history"]["limit"][1] == {"since": "2027-01-01", "value": 58}
+    assert education["text_versions"][-1]["current"] and education["text_versions"][-1]["file"] == "education.txt"
+    education["criteria"]["age_high_level"]["history"]["limit"][1].pop("since")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, json_schema())
