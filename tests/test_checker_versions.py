@@ -1,8 +1,9 @@
 """Values with dates, the versions of the text, and the version a result cites.
 
-The real data has no history yet (one text version per measure, no dated value), so the tests of
-the mechanism revise the data in memory: `revise(measure, edit)` hands the checker a copy of
-rules/<measure>.toml changed by `edit`, for the one test.
+The tests of the mechanism revise the data in memory: `revise(measure, edit)` hands the checker a
+copy of rules/<measure>.toml changed by `edit`, for the one test. The copy starts from the measure
+as it stands today, without its history (one text version, each value the latest), so a real
+revision of the measure does not move the dates and figures these tests use.
 """
 
 from __future__ import annotations
@@ -37,13 +38,20 @@ def _clear():
 def revise(monkeypatch):
     """revise(measure, edit): the checker reads rules/<measure>.toml as changed by edit(raw)."""
     def apply(measure, edit):
-        raw = copy.deepcopy(_data.toml(f"{measure}.toml"))
+        raw = without_history(_data.toml(f"{measure}.toml"))
         edit(raw)
         real = _data.toml
         monkeypatch.setattr(_data, "toml", lambda name: raw if name == f"{measure}.toml" else real(name))
         _clear()
     yield apply
     _clear()
+
+
+def without_history(raw: dict) -> dict:
+    """A copy of a measure's rule data as if it had always been as it is now."""
+    raw = dated.resolve(copy.deepcopy(raw), dt.date.max)
+    raw["measure"]["versions"] = [raw["measure"]["versions"][-1] | {"since": "publication"}]
+    return raw
 
 
 def raise_age_limit(raw):
@@ -215,12 +223,13 @@ def test_a_malformed_version_list_is_refused(revise, versions_value, message):
 
 def test_a_result_cites_the_text_version_in_force_and_the_rule_data(revise):
     result = checker.evaluate(A_57, as_of=D("2026-06-01")).to_dict()["provenance"]
-    current = versions.text_versions("education")[-1]
-    assert result["text_checksum"] == current.checksum and result["text_since"] is None
-    assert f"文本校验码 {current.checksum}" in result["text"] and result["rules_checksum"] in result["text"]
+    then = versions.in_force("education", D("2026-06-01"))
+    assert result["text_checksum"] == then.checksum and result["text_since"] == then.to_dict()["since"]
+    assert f"文本校验码 {then.checksum}" in result["text"] and result["rules_checksum"] in result["text"]
     # The rule checksum covers the recorded text checksums, so a new text changes it too.
-    assert current.checksum in (pathlib.Path(checker.__file__).parent / "rules" / "education.toml").read_text("utf-8")
+    assert then.checksum in (pathlib.Path(checker.__file__).parent / "rules" / "education.toml").read_text("utf-8")
     revise("education", two_versions)
+    current = versions.text_versions("education")[-1]
     earlier = checker.evaluate(A_57, as_of=D("2027-02-28")).to_dict()["provenance"]
     later = checker.evaluate(A_57, as_of=D("2027-03-01")).to_dict()["provenance"]
     assert (earlier["text_checksum"], earlier["measure_name"]) == ("0badc0de", "旧办法（试行）")
