@@ -19,14 +19,16 @@ import pytest
 import checker
 from checker.citation import MEASURES
 from checker.engine import MET, NOT_MET, REVIEW, age_in_full_years
-from checker.policy import rules
+from checker.policy import change_dates, rules
 from checker.questions import by_id, checks, rank
 from checker.universities import lookup, suggestions
 
 BOUNDARY_OPS = ("age_at_most", "at_least", "count_at_least")
 GROUP_OPS = ("all", "any")
-# Assessment dates: one ordinary day, and one whose day-boundary crosses a month end.
-AS_OF_DATES = (dt.date(2026, 6, 1), dt.date(2027, 1, 31))
+# Assessment dates: one ordinary day, one whose day-boundary crosses a month end, and the first day
+# of each period of dated values, so each period's limits are tested as they were then.
+AS_OF_DATES = tuple(sorted({dt.date(2026, 6, 1), dt.date(2027, 1, 31)}
+                           | {day for measure in MEASURES for day in change_dates(measure)}))
 
 
 class Conflict(Exception):
@@ -198,7 +200,7 @@ def tier_criteria(r: dict, programme: str, tier: str) -> list[str]:
 def profile_at_limit(measure: str, programme: str, tier: str, chain: list[str], as_of: dt.date) -> dict:
     """The boundary criterion at its limit; its all-of siblings met, its any-of alternatives not
     met, every other criterion of the tier met."""
-    r = rules(measure)
+    r = rules(measure, as_of)
     answers = solve(r, chain[-1], True, {"measure": measure}, as_of)
     for parent, child in zip(reversed(chain[:-1]), reversed(chain[1:])):
         c = r["criteria"][parent]
@@ -237,7 +239,7 @@ def outcomes(profile: dict, as_of: dt.date, programme: str, tier: str):
 @pytest.mark.parametrize("measure, programme, tier, chain", BOUNDARIES,
                          ids=[f"{m}-{p}-{t}-{c[-1]}" for m, p, t, c in BOUNDARIES])
 def test_boundary_at_the_limit_and_one_past(measure, programme, tier, chain, as_of):
-    r = rules(measure)
+    r = rules(measure, as_of)
     c = r["criteria"][chain[-1]]
     try:
         at = profile_at_limit(measure, programme, tier, chain, as_of)
@@ -270,7 +272,7 @@ def test_boundary_at_the_limit_and_one_past(measure, programme, tier, chain, as_
 def test_one_item_short_plus_an_equivalent_needs_review(measure, programme, tier, chain):
     """n-1 listed items and one 其他同等层次条件 reach n only through reviewers: 需评审."""
     as_of = AS_OF_DATES[0]
-    c = rules(measure)["criteria"][chain[-1]]
+    c = rules(measure, as_of)["criteria"][chain[-1]]
     at = profile_at_limit(measure, programme, tier, chain, as_of)
     short = {**at, c["field"]: distinct_items(c, c["n"] - 1) + [c["equivalent"][0]["value"]]}
     tier_result, verdict = outcomes(short, as_of, programme, tier)
@@ -295,7 +297,7 @@ def test_a_revised_limit_moves_its_boundary(monkeypatch):
                  and rules(m)["criteria"][ch[-1]]["op"] == "age_at_most")
     as_of = AS_OF_DATES[0]
     before = profile_at_limit(measure, programme, tier, chain, as_of)
-    criterion = rules(measure)["criteria"][chain[-1]]
+    criterion = rules(measure, as_of)["criteria"][chain[-1]]
     monkeypatch.setitem(criterion, "limit", criterion["limit"] + 2)
     after = profile_at_limit(measure, programme, tier, chain, as_of)
     born = lambda profile: dt.date.fromisoformat(profile["birth_date"])
