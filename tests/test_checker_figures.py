@@ -36,7 +36,8 @@ import checker
 from checker.citation import MEASURES, Citation, chinese_numeral, parse_chinese_numeral
 from checker.engine import age_in_full_years
 from checker.policy import rules
-from site_builder.text import load_measure
+from checker import versions
+from site_builder.text import load_measure, load_version
 
 CASES = sorted(pathlib.Path(__file__).parent.joinpath("cases").glob("*.toml"))
 WORDS = {w: i for i, w in enumerate(
@@ -55,9 +56,19 @@ def load(path: pathlib.Path) -> dict:
     return tomllib.loads(path.read_text("utf-8"))
 
 
+def day_of(case: dict) -> dt.date:
+    """The case's as-of date: its figures are those of the data and the text in force that day."""
+    return dt.date.fromisoformat(case["as_of"])
+
+
 @cache
-def compact_text(measure: str, article: int) -> str:
-    node = load_measure(measure).find(Citation(measure, article))
+def text_on(measure: str, day: dt.date):
+    return load_version(versions.in_force(measure, day))
+
+
+@cache
+def compact_text(measure: str, article: int, day: dt.date) -> str:
+    node = text_on(measure, day).find(Citation(measure, article))
     return "".join("".join(node.lines()).split())
 
 
@@ -147,9 +158,9 @@ def percents(result: dict) -> set[tuple[int, int]]:
             for money in (result["money"], result["money_if_review"]) if money for s in money["split"]}
 
 
-def criteria_shown(measure: str, result: dict) -> set[str]:
+def criteria_shown(measure: str, result: dict, day: dt.date) -> set[str]:
     """The criteria of every tier the result shows (groups opened) and of the money conditions."""
-    r = rules(measure)
+    r = rules(measure, day)
     out, todo = set(), [f["criterion"] for p in result["programmes"] for t in p["tiers"] for f in t["findings"]]
     todo += [f["criterion"] for p in result["programmes"] for f in p["money_conditions"]]
     while todo:
@@ -161,10 +172,10 @@ def criteria_shown(measure: str, result: dict) -> set[str]:
 
 
 def plain_figures(measure: str, case: dict, result: dict) -> set[float]:
-    profile, r = case["profile"], rules(measure)
+    profile, r = case["profile"], rules(measure, day_of(case))
     out = {v for v in profile.values() if isinstance(v, int) and not isinstance(v, bool)}
     out |= {len(v) for v in profile.values() if isinstance(v, list)}
-    for cid in criteria_shown(measure, result):
+    for cid in criteria_shown(measure, result, day_of(case)):
         c = r["criteria"][cid]
         out |= {c[k] for k in ("limit", "min", "n") if isinstance(c.get(k), int)}
         out |= {int(d) for d in re.findall(r"\d+", c["label"])}
@@ -181,11 +192,11 @@ def age_at(case: dict) -> int | None:
         birth = dt.date.fromisoformat(case["profile"]["birth_date"])
     except (KeyError, ValueError):  # no birth date, or the invalid one a bad-input case sends
         return None
-    return age_in_full_years(birth, dt.date.fromisoformat(case["as_of"]))
+    return age_in_full_years(birth, day_of(case))
 
 
-def retirement_ages(measure: str) -> set[int]:
-    return {n["retirement_age"] for n in rules(measure)["notes"] if "retirement_age" in n}
+def retirement_ages(measure: str, day: dt.date) -> set[int]:
+    return {n["retirement_age"] for n in rules(measure, day)["notes"] if "retirement_age" in n}
 
 
 # --- the checks -------------------------------------------------------------------------------
@@ -218,18 +229,19 @@ def name_problems(stem: str, case: dict, text: str | None = None) -> list[str]:
     if "errors" in case["expect"]:
         result = None
     else:
-        result = checker.evaluate(case["profile"], as_of=dt.date.fromisoformat(case["as_of"])).to_dict()
+        result = checker.evaluate(case["profile"], as_of=day_of(case)).to_dict()
+    day = day_of(case)
     citations, spans = references(text, measure)
     for c in citations:
         try:
-            load_measure(measure).find(c)
+            text_on(measure, day).find(c)
         except KeyError:
             problems.append(f"refers to {c.label}, which the text of {measure} does not have")
     cited_articles = {c.article for c in citations}
     for ref in (case["cite"] if isinstance(case["cite"], list) else [case["cite"]]):
         cited_articles.add(Citation.parse(*ref.split(" ", 1)).article)
-    known = {a.number for a in load_measure(measure).articles}
-    cited_text = "".join(compact_text(measure, a) for a in sorted(cited_articles & known))
+    known = {a.number for a in text_on(measure, day).articles}
+    cited_text = "".join(compact_text(measure, a, day) for a in sorted(cited_articles & known))
     taken = [False] * len(text)
     for a, b in spans:
         taken[a:b] = [True] * (b - a)
@@ -245,8 +257,9 @@ def name_problems(stem: str, case: dict, text: str | None = None) -> list[str]:
                 problems.append(f"{m.group(0)!r}: the profile is {age} at {case['as_of']}")
             elif kind == "age+1" and (age is None or int(figure) != age + 1):
                 problems.append(f"{m.group(0)!r}: the profile turns {None if age is None else age + 1} next")
-            elif kind == "retirement" and int(figure) not in retirement_ages(measure):
-                problems.append(f"{m.group(0)!r}: the retirement age of the data is {sorted(retirement_ages(measure))}")
+            elif kind == "retirement" and int(figure) not in retirement_ages(measure, day):
+                ages = sorted(retirement_ages(measure, day))
+                problems.append(f"{m.group(0)!r}: the retirement age of the data is {ages}")
             elif kind == "money":
                 unit = 10000 if "万" in m.group(0) else 1
                 amount = round(float(figure) * unit)
@@ -259,7 +272,7 @@ def name_problems(stem: str, case: dict, text: str | None = None) -> list[str]:
             elif kind == "months" and int(figure) != case["profile"].get("flexible_months"):
                 problems.append(f"{m.group(0)!r}: flexible_months is {case['profile'].get('flexible_months')}")
             elif kind == "limit" and "".join(m.group(0).split()) not in cited_text \
-                    and int(figure) not in retirement_ages(measure):
+                    and int(figure) not in retirement_ages(measure, day):
                 problems.append(f"{m.group(0)!r}: neither in the text of the articles cited nor the retirement age")
             elif kind == "text":
                 phrase = "".join(m.group(0).split())
@@ -284,15 +297,15 @@ def stem_problems(stem: str, case: dict) -> list[str]:
     if not m:
         return problems
     n, verdict = int(m.group(1)), m.group(2)
-    measure = case["profile"]["measure"]
+    measure, r = case["profile"]["measure"], rules(case["profile"]["measure"], day_of(case))
     if age_at(case) != n:
         problems.append(f"age_{n}: the profile is {age_at(case)} at {case['as_of']}")
     ages = [(key, v) for key, v in case["expect"].get("criteria", {}).items()
-            if rules(measure)["criteria"][key.rsplit(".", 1)[1]]["op"] == "age_at_most"]
+            if r["criteria"][key.rsplit(".", 1)[1]]["op"] == "age_at_most"]
     if not ages:
         problems.append(f"age_{n}: the case checks no age criterion (expect.criteria)")
     for key, expected in ages:
-        c = rules(measure)["criteria"][key.rsplit(".", 1)[1]]
+        c = r["criteria"][key.rsplit(".", 1)[1]]
         if expected != verdict:
             problems.append(f"{key} is expected {expected}, the file name says {verdict}")
         at = c["limit"] if verdict == "met" else c["limit"] + 1
@@ -322,7 +335,7 @@ def test_a_stale_age_in_a_name_or_file_name_is_caught(monkeypatch):
     assert name_problems(path.stem, case, "pays 123456元")
     assert name_problems(path.stem, case, "is in art.99 (一)")
     key = next(k for k in case["expect"]["criteria"])
-    criterion = rules(case["profile"]["measure"])["criteria"][key.rsplit(".", 1)[1]]
+    criterion = rules(case["profile"]["measure"], day_of(case))["criteria"][key.rsplit(".", 1)[1]]
     monkeypatch.setitem(criterion, "limit", criterion["limit"] + 1)  # a revised limit
     assert any("the limit" in p for p in stem_problems(path.stem, case))
 
