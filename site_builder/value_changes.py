@@ -19,6 +19,14 @@ def _amount(benefit: dict, value: int) -> str:
     return per_month_text(value) if KINDS[benefit["kind"]].per_month else yuan_text(value)
 
 
+def _whose(rules: dict, cid: str) -> str:
+    """The tier a criterion belongs to, when it is one tier's alone and its label does not name it
+    (青年骨干's 原则上不超过42周岁 would otherwise read as any age limit of the measure)."""
+    names = [t["name"] for t in rules["tiers"].values() if cid in t["criteria"]]
+    label = rules["criteria"][cid]["label"]
+    return f"{names[0]}：" if len(names) == 1 and names[0] not in label else ""
+
+
 def value_changes(measure: str) -> list[str]:
     """One line per change of a dated value, in date order: "自 2027-01-01 起：…（此前：…）"."""
     lines: list[tuple[str, str]] = []
@@ -31,7 +39,8 @@ def value_changes(measure: str) -> list[str]:
         for cid, c in new["criteria"].items():
             if c["label"] != old["criteria"][cid]["label"] or any(
                     c.get(k) != old["criteria"][cid].get(k) for k in c.get("history", {})):
-                lines.append((since.isoformat(), f"{c['label']}（此前：{old['criteria'][cid]['label']}）"))
+                was = old["criteria"][cid]["label"]
+                lines.append((since.isoformat(), f"{_whose(new, cid)}{c['label']}（此前：{was}）"))
         for b, was in zip(new["benefits"], old["benefits"]):
             for tier, amount in b.get("amounts", {}).items():
                 if amount != was["amounts"].get(tier):
