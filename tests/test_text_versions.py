@@ -19,6 +19,7 @@ import checker.policy
 from checker import _data, versions
 from site_builder import text
 from site_builder.pages import measure_text_pages
+from tests.test_checker_versions import without_history
 
 OLD_FILE = "education.before-2026-03-01.txt"
 OLD_PAGE = "versions/education-before-2026-03-01.md"
@@ -101,7 +102,7 @@ def test_a_text_not_yet_in_force_is_refused_by_the_build(earlier_version, monkey
 def test_the_text_in_force_says_from_when_each_dated_value_applies(monkeypatch):
     """Values dated in the rule data are listed under the text in force, worded from the data of
     the day each takes effect (the label template filled with the new value)."""
-    raw = copy.deepcopy(_data.toml("education.toml"))
+    raw = without_history(_data.toml("education.toml"))  # a real revision moves none of the lines below
     raw["criteria"]["age_high_level"]["limit"] = [{"value": 55}, {"since": "2026-09-01", "value": 58}]
     settling = next(b for b in raw["benefits"] if b["id"] == "settling")
     settling["amounts"]["c"] = [{"value": settling["amounts"]["c"]}, {"since": "2026-09-01", "value": 120000}]
@@ -119,3 +120,10 @@ def test_the_text_in_force_says_from_when_each_dated_value_applies(monkeypatch):
                      "- 自 2026-09-01 起：C类教育人才安家补助12万元（此前：10万元）",
                      "- 自 2026-10-01 起：D类教育人才生活资助200元/月（此前：100元/月）"]
     assert "规则数据中的数值变动" in page and "历史版本" not in page  # one text version: none to link
+    raw["criteria"]["young_age"]["limit"] = [{"value": 40}, {"since": "2026-11-01", "value": 42}]
+    _clear()
+    try:
+        page = next(p.markdown for p in measure_text_pages() if p.src_uri == "education.md")
+    finally:
+        _clear()
+    assert "- 自 2026-11-01 起：青年骨干：原则上不超过42周岁（此前：原则上不超过40周岁）" in page.splitlines()
