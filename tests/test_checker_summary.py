@@ -36,7 +36,7 @@ def summary(profile: dict) -> dict:
 
 
 def benefit(measure: str, benefit_id: str) -> dict:
-    return next(b for b in rules(measure)["benefits"] if b["id"] == benefit_id)
+    return next(b for b in rules(measure, AS_OF)["benefits"] if b["id"] == benefit_id)
 
 
 @pytest.mark.parametrize("amount, text", [(11200, "1.12万元"), (500, "500元"), (100000, "10万元"),
