@@ -19,6 +19,7 @@ from pathlib import Path
 
 import checker.policy
 from checker import _data
+from checker.benefit_kinds import KINDS
 from checker.citation import MEASURE_SHORT_NAMES, MEASURES
 from checker.money import MONTHS_PER_YEAR, Benefit
 from checker.operators import criterion_schema
@@ -33,7 +34,7 @@ CSV_FILES = {
         "measure": "办法：" + " / ".join(f"{m} {short}" for m, short in MEASURE_SHORT_NAMES.items()),
         "programme": "项目：introduction 引进、flexible 柔性引进、training 培养、paired_support 定向帮扶",
         "benefit": "待遇标识", "benefit_name": "待遇名称", "tier": "人才类别标识（a–e、top、young、paired）",
-        "tier_name": "人才类别名称", "kind": "发放方式（instalments 分年平均、on_application 申请使用、monthly 按月、monthly_by_time 按实际时长按月、one_off 一次性）",
+        "tier_name": "人才类别名称", "kind": "发放方式（" + "、".join(f"{k} {spec.label}" for k, spec in KINDS.items() if spec.has_amount) + "）",
         "amount_yuan": "金额（元）；按月发放的为每月金额", "term_total_yuan": "整个期限合计（元）；按实际时长的为空",
         "citation": "依据条款", "url": "条款在本站的地址（相对站点根目录）",
     }),
