@@ -138,7 +138,8 @@ def test_built_wheel_ships_every_rule_and_data_file(site_dir, runtime):
 
 def test_selfcheck_page_preloads_the_runtime_and_knows_its_sizes(site_dir, runtime):
     html = (site_dir / "selfcheck" / "index.html").read_text(encoding="utf-8")
-    preloaded = re.findall(r'<link rel="preload" as="fetch" crossorigin fetchpriority="low" data-hc-runtime href="\.\./([^"]+)">', html)
+    preloaded = re.findall(r'<link rel="preload" as="fetch" crossorigin fetchpriority="low" data-hc-runtime'
+                           r' href="\.\./([^"]+)">', html)
     download = json.loads(runtime["download"])
     assert sorted(preloaded) == sorted(download)
     for path, (raw, wire) in download.items():

@@ -156,7 +156,8 @@ def lazy_imports() -> list[str]:
     """Every module the browser's checker modules name in an import statement, at any depth:
     an import inside a function runs only on some answers, which the cases may not reach."""
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, checker.api; print(*sorted(m for m in sys.modules if m.startswith('checker')))"],
+        [sys.executable, "-c",
+         "import sys, checker.api; print(*sorted(m for m in sys.modules if m.startswith('checker')))"],
         cwd=ROOT, check=True, capture_output=True, text=True,
     ).stdout.split()
     names = set()
