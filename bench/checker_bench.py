@@ -25,6 +25,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 import checker  # noqa: E402
 from checker.batch import run_batch  # noqa: E402
+from checker.citation import MEASURES  # noqa: E402
 from checker.questions import shown_ids  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 1)
@@ -51,10 +52,10 @@ def generated_csv(rows: int, seed: int = 3) -> str:
     writer = csv.writer(buf)
     writer.writerow(header)
     for i in range(rows):
-        row = {"applicant": f"A{i:05d}", "measure": rng.choice(["education", "health"]),
+        row = {"applicant": f"A{i:05d}", "measure": rng.choice(list(MEASURES)),
                "situation": rng.choice(["graduate", "recruit", "in_district", "flexible"])}
         typed = {"measure": row["measure"], "situation": row["situation"],
-                 "school_urban_quality": True, "institution_urban_quality": True}
+                 "edu_school_urban_quality": True, "health_institution_urban_quality": True}
         shown = shown_ids(typed)
         for q in questions[2:]:
             if q["id"] not in shown or rng.random() < 0.2:

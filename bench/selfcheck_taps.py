@@ -32,13 +32,15 @@ TARGET_TAPS = 8
 # needs is given.
 GRADUATES = {
     "education": {"measure": "education", "edu_grad_level": "master", "edu_grad_full_time": True,
-                  "university": "西南大学", "normal_major": True, "fresh_graduate": True, "excellent_graduate": True,
-                  "service_commitment": True, "birth_date": "2002-03-15", "school_type": "compulsory",
+                  "edu_university": "西南大学", "edu_normal_major": True, "edu_fresh_graduate": True,
+                  "edu_excellent_graduate": True,
+                  "service_commitment": True, "birth_date": "2002-03-15", "edu_school_type": "compulsory",
                   "start_date": "2026-09-01"},
-    "health": {"measure": "health", "birth_date": "2001-05-01", "full_time_degree": "master",
-               "med_degree_level": "master", "med_degree_full_time": True, "medical_school": "medical",
-               "primary_care_shortage": False, "good_theory": True, "rich_clinical": True,
-               "health_title": "none", "service_commitment": True, "institution_urban_quality": False,
+    "health": {"measure": "health", "birth_date": "2001-05-01", "health_full_time_degree": "master",
+               "health_med_degree_level": "master", "health_med_degree_full_time": True,
+               "health_medical_school": "medical",
+               "health_primary_care_shortage": False, "health_good_theory": True, "health_rich_clinical": True,
+               "health_title": "none", "service_commitment": True, "health_institution_urban_quality": False,
                "start_date": "2026-09-01"},
 }
 
@@ -124,7 +126,7 @@ def main() -> int:
                 page = browser.new_page(viewport={"width": 390, "height": 844})
                 figures = play(page, site_url, profile)
                 page.close()
-                extra_typed = [t for t in figures["typed"] if t != "university"]
+                extra_typed = [t for t in figures["typed"] if t != "edu_university"]
                 meets = figures["taps"] <= TARGET_TAPS and not extra_typed and "还需补充" not in figures["headline"]
                 ok &= meets
                 print(f"graduate path, {measure}: {figures['taps']} taps, {len(figures['typed'])} typed field(s)"

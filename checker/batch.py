@@ -29,10 +29,12 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import multiprocessing
 import os
 import re
 import tempfile
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, closing, contextmanager
 from itertools import chain, islice
 from pathlib import Path
@@ -240,17 +242,12 @@ def _chunks(items, size: int):
 def start_method() -> str:
     """fork where the OS has it (no re-import in the children), else spawn (Windows; macOS lacks
     nothing but Python warns there)."""
-    import multiprocessing
-
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 def _evaluate_in_parallel(records, as_of: dt.date, jobs: int):
     """Chunks of records over `jobs` processes; results come back in input order, and only a few
     chunks per process are in flight, so memory does not grow with the file."""
-    import multiprocessing  # not in the Pyodide path
-    from concurrent.futures import ProcessPoolExecutor
-
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(start_method())) as pool:
         pending = deque()
         for chunk in _chunks(records, CHUNK_ROWS):

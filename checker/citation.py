@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-MEASURES = {
-    "education": "合川区教育人才引进培养办法（试行）",
-    "health": "合川区卫生人才引进培养办法（试行）",
-}
-MEASURE_SHORT_NAMES = {"education": "教育", "health": "卫生"}
+from checker.measures import DESCRIPTIONS
+
+# id → full title, and id → short name (教育), in the measures' order: the rule files' [measure] tables.
+MEASURES = {m: d["title"] for m, d in DESCRIPTIONS.items()}
+MEASURE_SHORT_NAMES = {m: d["short_name"] for m, d in DESCRIPTIONS.items()}
 
 _DIGITS = "零一二三四五六七八九"
 

@@ -15,13 +15,14 @@ import os
 import sys
 
 from checker import policy
+from checker.amounts import yuan_text
 from checker.batch import PARALLEL_FROM_ROWS, BatchError, write_report
+from checker.citation import MEASURE_SHORT_NAMES
 from checker.engine import VERDICT_LABELS, Result, evaluate
 from checker.errors import ValidationError, error_lines, json_error_text
 from checker.profile import parse_date
 from checker.questions import questions
 from checker.schema import profile_schema
-from checker.summary import yuan_text
 
 AS_OF_HELP = "评估日 YYYY-MM-DD（默认：今天）"
 EXIT_CODES = """退出码：
@@ -186,7 +187,7 @@ def _cmd_batch(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = {"epilog": EXIT_CODES, "formatter_class": argparse.RawDescriptionHelpFormatter}
-    parser = argparse.ArgumentParser(prog="python -m checker", description="合川区教育、卫生人才政策自测", **common)
+    parser = argparse.ArgumentParser(prog="python -m checker", description=f"合川区{'、'.join(MEASURE_SHORT_NAMES.values())}人才政策自测", **common)
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="评估一份回答（JSON 文件）", **common)
     ev.add_argument("profile", help="回答文件（JSON 对象 {问题编号: 回答}）")

@@ -8,11 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-MONTHS_PER_YEAR = 12  # the calendar, not a policy number
+from checker.benefit_kinds import KINDS, MONTHS_PER_YEAR, BenefitKind
 
-
-def yuan(amount: int) -> str:
-    return f"{amount // 10000}万元" if amount >= 10000 and amount % 10000 == 0 else f"{amount}元"
 
 
 @dataclass(frozen=True)
@@ -27,39 +24,19 @@ class Benefit:
         return self.entry["kind"]
 
     @property
+    def spec(self) -> BenefitKind:
+        return KINDS[self.kind]
+
+    @property
     def total(self) -> int | None:
-        if self.kind == "monthly":
-            return self.amount * self.entry["years"] * MONTHS_PER_YEAR
-        if self.kind == "monthly_by_time":
-            return None if self.months is None else self.amount * self.months
-        return self.amount
+        return self.spec.total(self.entry, self.amount, self.months)
 
     def yearly(self) -> dict[int, int]:
         """Amount paid in each year (1-based) of the fixed schedule; {} when not scheduled."""
-        if self.kind == "instalments":
-            parts = self.entry["parts"]
-            share, rest = divmod(self.amount, parts)
-            return {year: share + (rest if year == parts else 0) for year in range(1, parts + 1)}
-        if self.kind == "monthly":
-            return {year: self.amount * MONTHS_PER_YEAR for year in range(1, self.entry["years"] + 1)}
-        if self.kind == "one_off":
-            return {1: self.amount}
-        return {}
+        return self.spec.yearly(self.entry, self.amount)
 
     def description(self) -> str:
-        e, cond = self.entry, self.entry["condition"]
-        if self.kind == "instalments":
-            return f"共{yuan(self.amount)}，分{e['parts']}年平均发放，每年{yuan(self.amount // e['parts'])}；{cond}"
-        if self.kind == "on_application":
-            return f"共{yuan(self.amount)}，可在{e['years']}年内{cond}"
-        if self.kind == "monthly":
-            return f"每月{self.amount}元，连续{e['years']}年（共{yuan(self.total)}），{cond}"
-        if self.kind == "monthly_by_time":
-            estimate = f"；估算：按在合工作 {self.months} 个月计共{yuan(self.total)}" if self.months is not None else ""
-            return f"每月{self.amount}元，{cond}{estimate}"
-        if self.kind == "one_off":
-            return f"一次性{yuan(self.amount)}；{cond}"
-        return cond
+        return self.spec.describe(self.entry, self.amount, self.total, self.months)
 
 
 def benefits_for(measure_rules: dict, programme: str, tier: str, answers: dict) -> list[Benefit]:
@@ -79,7 +56,7 @@ def benefits_for(measure_rules: dict, programme: str, tier: str, answers: dict) 
     for b in measure_rules["benefits"]:
         if b["programme"] != source or (only is not None and b["id"] not in only):
             continue
-        if b["kind"] == "in_kind":
+        if not KINDS[b["kind"]].has_amount:
             if tier in b["tiers"]:
                 out.append(Benefit(b, tier, None))
         elif tier in b["amounts"]:
@@ -121,16 +98,45 @@ def _month(start: dt.date | None, offset: int) -> str | None:
 
 
 def has_money(benefits: list[Benefit]) -> bool:
-    return any(b.kind != "in_kind" for b in benefits)
+    return any(b.spec.has_amount for b in benefits)
 
 
 def schedule_years(b: Benefit) -> int:
     """How many years a benefit runs (0: one-off, by time or in kind)."""
-    if b.kind == "instalments":
-        return b.entry["parts"]
-    if b.kind in ("monthly", "on_application"):
-        return b.entry["years"]
-    return 0
+    return b.spec.schedule_years(b.entry)
+
+
+@dataclass(frozen=True)
+class Income:
+    """What a set of benefits pays the person every year of its schedule, and the project funding
+    beside it: the one place "per year" is worked out (the result's summary, the guide pages)."""
+
+    per_year: int | None  # 元 a year, averaged over the schedule (rounded)
+    years: int | None  # length of the schedule in years
+    income: int | None  # 元 over the whole schedule
+    project: int | None  # project funding that may be applied for (not income)
+
+
+def income(benefits) -> Income:
+    schedule: dict[int, int] = {}
+    project = []
+    for b in benefits:
+        if b.spec.recurring:
+            for year, paid in b.yearly().items():
+                schedule[year] = schedule.get(year, 0) + paid
+        elif b.spec.project:
+            project.append(b.total)
+    total = sum(schedule.values()) if schedule else None
+    years = len(schedule) or None
+    return Income(per_year=round(total / years) if total is not None else None, years=years, income=total,
+                  project=sum(project) if project else None)
+
+
+def own_benefits(measure_rules: dict, programme: str, tier: str) -> list[Benefit]:
+    """The benefits with an amount that a programme's own entries give one tier (the guide's
+    tables; a programme paying another's benefits, 提升奖励, has none of its own)."""
+    return [Benefit(b, tier, b["amounts"][tier]) for b in measure_rules["benefits"]
+            if b["programme"] == programme and tier in b.get("amounts", {})]
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -166,7 +172,7 @@ class Money:
     def items(self):
         for p, _, benefits in self.basis:
             for b in benefits:
-                if b.kind != "in_kind":
+                if b.spec.has_amount:
                     yield p, b
 
     @property
@@ -180,7 +186,7 @@ class Money:
         for p, _, benefits in self.basis:
             pid = p.programme["id"]
             rule = self.splits[pid]
-            total = _sum(b.total for b in benefits if b.kind != "in_kind")
+            total = _sum(b.total for b in benefits if b.spec.has_amount)
             share = None if rule is None or total is None else split_amount(total, rule["employer_percent"])[0]
             out.append((pid, rule, total, share))
         return out
@@ -202,12 +208,12 @@ class Money:
             for year, amount in b.yearly().items():
                 yearly.setdefault(year, {}).setdefault(b.entry["id"], 0)
                 yearly[year][b.entry["id"]] += amount
-            if b.kind == "monthly":
-                for i in range(1, b.entry["years"] * MONTHS_PER_YEAR + 1):
+            if b.spec.per_month and not b.spec.by_time:
+                for i in range(1, schedule_years(b) * MONTHS_PER_YEAR + 1):
                     monthly[i] = monthly.get(i, 0) + b.amount
         employer, fund = self.shares()
         scheduled = sum(sum(amounts.values()) for amounts in yearly.values())  # the schedule built above
-        by_time = [b for _, b in self.items() if b.kind == "monthly_by_time"]
+        by_time = [b for _, b in self.items() if b.spec.by_time]
         splits = []
         for pid, rule, p_total, share in self.programme_shares():
             if rule is None:
@@ -225,12 +231,12 @@ class Money:
             "basis": [{"programme": p.programme["id"], **tier(t)} for p, t, _ in self.basis],
             "withheld": [{"programme": p.programme["id"], **tier(t),
                           "criteria": [o.criterion["id"] for o in p.money_conditions if o.verdict == "not_met"],
-                          "total": _sum(b.total for b in benefits if b.kind != "in_kind")}
+                          "total": _sum(b.total for b in benefits if b.spec.has_amount)}
                          for p, t, benefits in self.withheld],
             "start_date": self.start.isoformat() if self.start else None,
             "items": items,
             "totals": {"total": self.total, "scheduled": scheduled,
-                       "on_application": sum(b.total for _, b in self.items() if b.kind == "on_application"),
+                       "on_application": sum(b.total for _, b in self.items() if b.spec.project),
                        "by_time_estimate": _sum(b.total for b in by_time),
                        "by_time_monthly": sum(b.amount for b in by_time),
                        "estimate": any(b.total is not None for b in by_time),

@@ -6,6 +6,8 @@
      "question_use": {question id: ["education/introduction/a", "health/flexible/funding", ...]},
      "measures": {"education": {
          "measure", "name", "disclaimer": {"interpreters", "citation"},
+         "description": the rest of the [measure] table (checker/measures.py: short_name, order,
+                        question_prefix, person, work, serves, preset, nav, notes = role → note id),
          "criteria": {id: {"id", "label", "op", "citation", op parameters..., "of": [ids] for all/any}},
          "tiers": {id: {"id", "name", "criteria": [ids]}},
          "programmes": [{"id", "name", "citation", "tiers": [{"tier", "also": [criterion ids]}],
@@ -33,18 +35,20 @@ import copy
 from functools import cache
 
 from checker import _data
+from checker.benefit_kinds import KINDS
 from checker.citation import MEASURES, Citation
+from checker.measures import DESCRIPTIONS
 from checker.errors import RuleDataError
+from checker.operators import OPERATORS
 from checker.questions import by_id, questions
 
-OPS = {"in", "true", "claim", "age_at_most", "at_least", "rank_at_least", "any_in", "count_at_least",
-       "university", "review", "all", "any"}
+OPS = set(OPERATORS)  # the rules schema reads the operators from here
 # money: shown where the programme grants money; programme: shown in the programme; withheld:
 # shown where the programme's money is withheld (its money_requires not met); retirement: shown
 # when the schedule of the money runs past the note's retirement_age; tier: shown when the
 # programme grants one of the note's `tiers` and every condition of `when` ({field, in}) holds.
 NOTE_SCOPES = {"money", "programme", "withheld", "retirement", "tier"}
-BENEFIT_KINDS = {"instalments", "on_application", "monthly", "monthly_by_time", "one_off", "in_kind"}
+BENEFIT_KINDS = set(KINDS)  # the rules schema reads the kinds from here
 
 
 def _cite(measure: str, entry: dict) -> dict:
@@ -54,14 +58,10 @@ def _cite(measure: str, entry: dict) -> dict:
 
 
 def _criterion(measure: str, cid: str, c: dict) -> dict:
-    """A criterion with its citations resolved, those of its counted answers too (count_at_least:
-    `item` = the place of this list an answer satisfies, `from` = where the answer comes from)."""
+    """A criterion with its citations resolved, those of its parameters too (its operator's
+    compile); an unknown op is left for _check to name."""
     out = {"id": cid, **_cite(measure, c)}
-    for key in ("counts", "equivalent"):
-        if key in out:
-            out[key] = [{**e, "item": Citation.parse(measure, e["item"]),
-                         "from": Citation.parse(measure, e["from"]) if "from" in e else None} for e in out[key]]
-    return out
+    return OPERATORS[out["op"]].compile(measure, out) if out["op"] in OPERATORS else out
 
 
 def _require(ok: bool, measure: str, where: str, what: str) -> None:
@@ -75,28 +75,8 @@ def _check(measure: str, rules: dict) -> None:
     criteria = rules["criteria"]
     for cid, c in criteria.items():
         where = f"criteria.{cid}"
-        _require(c["op"] in OPS, measure, where, f"unknown op {c['op']!r}")
-        if c["op"] in ("all", "any"):
-            for child in c["of"]:
-                _require(child in criteria, measure, where, f"unknown criterion {child!r}")
-            continue
-        if c["op"] == "review":
-            continue
-        _require(c.get("field") in questions_by_id, measure, where, f"unknown question {c.get('field')!r}")
-        q = questions_by_id[c["field"]]
-        allowed = {ch["value"] for ch in q.get("choices", [])}
-        for key in ("values", "review_values"):
-            _require(set(c.get(key, [])) <= allowed, measure, where, f"{key} not among the choices of {q['id']}")
-        if c["op"] == "rank_at_least":
-            _require(c["min"] in allowed, measure, where, f"min {c['min']!r} not a choice of {q['id']}")
-        if c["op"] == "count_at_least":
-            values = [e["value"] for e in c["counts"] + c["equivalent"]]
-            _require(set(values) <= allowed, measure, where, f"counts or equivalent not among the choices of {q['id']}")
-            _require(len(values) == len(set(values)), measure, where, "an answer counted twice in one list")
-            for e in c["counts"] + c["equivalent"]:
-                _require(e["item"].article == c["citation"].article and e["item"].path[:-1] == c["citation"].path,
-                         measure, where, f"{e['value']}: item {e['item'].label} is not an item of {c['citation'].label}")
-                _require((e["from"] is None) == ("why" not in e), measure, where, f"{e['value']}: from and why go together")
+        _require(c["op"] in OPERATORS, measure, where, f"unknown op {c['op']!r}")
+        OPERATORS[c["op"]].check(c, criteria, lambda ok, what: _require(ok, measure, where, what))
     for tid, t in rules["tiers"].items():
         for x in t["criteria"]:
             _require(x in criteria, measure, f"tiers.{tid}", f"unknown criterion {x!r}")
@@ -119,6 +99,8 @@ def _check(measure: str, rules: dict) -> None:
                                  f"programme {p['id']}", f"{bid} has no amount for {entry['pays_as']!r}")
     for b in rules["benefits"]:
         _require(b["kind"] in BENEFIT_KINDS, measure, f"benefit {b['id']}", f"unknown kind {b['kind']!r}")
+        for key in KINDS[b["kind"]].needs:
+            _require(key in b, measure, f"benefit {b['id']}", f"kind {b['kind']} needs {key!r}")
         _require(b["programme"] in programme_ids, measure, f"benefit {b['id']}", f"unknown programme {b['programme']!r}")
     for f in rules["funding"]:
         _require(set(f["programmes"]) <= programme_ids, measure, f"funding {f['label']}", "unknown programme")
@@ -145,7 +127,8 @@ def rules(measure: str) -> dict:
     compiled = {
         "measure": measure,
         "name": MEASURES[measure],
-        "disclaimer": _cite(measure, raw["disclaimer"]),
+        "disclaimer": _cite(measure, raw["measure"]["disclaimer"]),
+        "description": {k: v for k, v in DESCRIPTIONS[measure].items() if k != "disclaimer"},
         "criteria": {cid: _criterion(measure, cid, c) for cid, c in raw["criteria"].items()},
         "tiers": {tid: {"id": tid, **t} for tid, t in raw["tiers"].items()},
         "programmes": [_cite(measure, p) for p in raw["programmes"]],
@@ -192,9 +175,7 @@ def _jsonable(value):
 
 def _criterion_fields(r: dict, cid: str) -> set[str]:
     c = r["criteria"][cid]
-    if c["op"] in ("all", "any"):
-        return set().union(*(_criterion_fields(r, child) for child in c["of"]))
-    return {c[k] for k in ("field", "hint_field") if k in c}
+    return OPERATORS[c["op"]].fields(c, r["criteria"])
 
 
 def question_use() -> dict[str, list[str]]:
@@ -219,10 +200,9 @@ def question_use() -> dict[str, list[str]]:
                 for pid in n["programmes"]:
                     use.setdefault(cond["field"], set()).add(f"{measure}/{pid}/note")
         for b in r["benefits"]:
-            if b["kind"] == "monthly":
-                use.setdefault("start_date", set()).add(f"{measure}/{b['programme']}/schedule")
-            if b["kind"] == "monthly_by_time":
-                use.setdefault("flexible_months", set()).add(f"{measure}/{b['programme']}/estimate")
+            if KINDS[b["kind"]].asks:
+                question, purpose = KINDS[b["kind"]].asks
+                use.setdefault(question, set()).add(f"{measure}/{b['programme']}/{purpose}")
     return {q["id"]: sorted(use.get(q["id"], ())) for q in questions()}
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from functools import cache
 
+from checker.citation import MEASURE_SHORT_NAMES
 from checker.errors import RuleDataError, ValidationError
 from checker.questions import by_id, checks, rank, shown_ids
 
@@ -79,7 +80,7 @@ def _check(q: dict, value, errors: list):
             errors.append({"field": field, "message": f"过长（最多 {MAX_TEXT} 个字符）"})
             return None
         return value.strip() or None
-    raise RuleDataError(f"rules/questions.toml, {field}: unknown question type {kind!r}")
+    raise RuleDataError(f"rules/*questions.toml, {field}: unknown question type {kind!r}")
 
 
 def _position(question_id: str, value) -> int:
@@ -132,7 +133,7 @@ def validate(profile, as_of: dt.date) -> dict:
     if not errors:
         errors += _cross_check(clean)
     if "measure" not in clean and not any(e["field"] == "measure" for e in errors):
-        errors.append({"field": "measure", "message": "必填：请选择您想了解的办法（教育或卫生）"})
+        errors.append({"field": "measure", "message": f"必填：请选择您想了解的办法（{'或'.join(MEASURE_SHORT_NAMES.values())}）"})
     if errors:
         raise ValidationError(errors)
     return clean

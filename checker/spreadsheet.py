@@ -41,7 +41,7 @@ def cell_text(value) -> str:
 
 def read_rows(path: Path):
     """(row number, cells, None) per non-empty row of the workbook's first sheet, header first."""
-    openpyxl = _openpyxl()
+    openpyxl = _openpyxl()  # first: a missing extra is a clear message, not an ImportError
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -63,7 +63,7 @@ class RowWriter:
     """write_row for a report .xlsx, saved when the with block ends without an error."""
 
     def __init__(self, path: str) -> None:
-        openpyxl = _openpyxl()
+        openpyxl = _openpyxl()  # first: a missing extra is a clear message, not an ImportError
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         self._illegal = ILLEGAL_CHARACTERS_RE  # control characters XML cannot hold

@@ -3,7 +3,7 @@
 `build(result)` is the `summary` of `Result.to_dict()`; the page, the print view, the CLI text
 and the batch report display it and never work any of it out again. Everything comes from the
 evaluated result and the rule data (amounts, obligations, procedures); no policy number is typed
-here. `yuan_text` is the one way an amount is written for a reader.
+here. `yuan_text` (checker/amounts.py) is the one way an amount is written for a reader.
 
 Readings (see README): 教研/科研资助 (kind on_application) is money a project applies for and is
 paid against expenses after review, not income, so it is kept apart from what the person is
@@ -14,30 +14,15 @@ fails) is 不适用, not 不符合.
 from __future__ import annotations
 
 from checker import money as money_mod
-from checker.questions import by_id, choice_label
-
-NOT_MET, UNANSWERED, REVIEW, MET = "not_met", "unanswered", "review", "met"
+from checker.amounts import yuan_text
+from checker.benefit_kinds import KINDS, PROJECT_KINDS, RECURRING_KINDS  # noqa: F401 (re-exported)
+from checker.operators import OPERATORS
+from checker.questions import by_id
+from checker.verdicts import MET, NOT_MET, REVIEW, UNANSWERED, VERDICT_LABELS
 NOT_APPLICABLE, NOT_APPLICABLE_LABEL = "not_applicable", "不适用"
-PROJECT_KINDS = {"on_application"}  # applied for per project and paid after review: not income
-RECURRING_KINDS = {"instalments", "monthly"}  # paid every year of the schedule
-TEN_THOUSAND = 10000  # the unit 万, not a policy number
 INFINITE = float("inf")
 PATH_FIELD = "situation"  # the question whose `in` criteria say which path a tier belongs to
 NO_PROCEDURE_TEXT = "向用人单位了解申报和引进安排"  # a tier on a path no procedure article names
-
-
-def yuan_text(amount: int | None) -> str:
-    """An amount as a reader sees it everywhere: 1.12万元 from 10,000 yuan up, else 500元; exact
-    (integer arithmetic: no rounding, and no module the browser's trimmed library lacks)."""
-    if amount is None:
-        return "—"
-    amount = round(amount)
-    sign, value = ("-" if amount < 0 else ""), abs(amount)
-    if value < TEN_THOUSAND:
-        return f"{sign}{value}元"
-    wan, rest = divmod(value, TEN_THOUSAND)
-    fraction = f".{rest:04d}".rstrip("0") if rest else ""
-    return f"{sign}{wan}{fraction}万元"
 
 
 # --- which programmes apply, which tier is next ----------------------------------------------
@@ -58,9 +43,10 @@ def _actions(tier, outcome) -> tuple[float, list[dict]]:
     c = outcome.criterion
     if outcome.verdict in (MET, REVIEW):
         return 0, []
-    if c["op"] in ("all", "any"):
+    op = OPERATORS[c["op"]]
+    if op.group:
         parts = [_actions(tier, tier.outcome(child)) for child in c["of"]]
-        if c["op"] == "all":
+        if op.needs_every:
             return sum(p[0] for p in parts), [a for p in parts for a in p[1]]
         return min(parts, key=lambda p: p[0])
     action = {"criterion": c["id"], "citation": c["citation"].to_dict()}
@@ -68,20 +54,11 @@ def _actions(tier, outcome) -> tuple[float, list[dict]]:
         field = c.get("field")
         label = by_id()[field]["label"] if field in by_id() else c["label"]
         return 1, [{**action, "kind": "answer", "text": f"请回答：{label}"}]
-    if c["op"] in ("age_at_most", "in"):
+    step = op.action(c, tier.answer(c.get("field", "")))
+    if step is None:  # a hard limit (age, path)
         return INFINITE, []
-    value = tier.answer(c.get("field", ""))
-    text = c["label"]
-    if c["op"] == "at_least" and isinstance(value, int):
-        # The gap is the cost: 2 more years beat 8 more years (alternatives of an any-of).
-        gap = c["min"] - value
-        return gap, [{**action, "kind": "meet", "text": f"{c['label']}（还差{gap}{c.get('unit', '')}）"}]
-    elif c["op"] == "count_at_least" and isinstance(value, list):
-        counted = [v for v in value if v not in c.get("review_values", [])]
-        text = f"{c['label']}（还差{c['n'] - len(counted)}项）"
-    elif c["op"] == "rank_at_least" and value is not None:
-        text = f"{c['label']}（目前：{choice_label(c['field'], value)}）"
-    return 1, [{**action, "kind": "meet", "text": text}]
+    cost, text = step
+    return cost, [{**action, "kind": "meet", "text": text}]
 
 
 def _tier_actions(tier) -> tuple[float, list[dict]]:
@@ -118,7 +95,7 @@ def _target(programme):
 
 def _benefit_value(b) -> int | None:
     """What one benefit is worth at a tier: its total, or per month when paid by time."""
-    return b.amount if b.kind == "monthly_by_time" else b.total
+    return b.amount if b.spec.by_time else b.total
 
 
 def _gain(rules: dict, programme, target, answers: dict) -> list[dict]:
@@ -133,8 +110,8 @@ def _gain(rules: dict, programme, target, answers: dict) -> list[dict]:
         more = value - (before or 0)
         if more <= 0:
             continue
-        monthly = b.kind == "monthly_by_time"
-        project = b.kind in PROJECT_KINDS
+        monthly = b.spec.by_time
+        project = b.spec.project
         text = f"{b.entry['name']}{'每月' if monthly else ''}{'多' if before else ''}{yuan_text(more)}"
         if project:
             text += "（项目经费，按需申请）"
@@ -159,43 +136,43 @@ def _split_options(rules: dict, money: dict) -> list[dict]:
     return out
 
 
-def _money(rules: dict, d: dict, money: dict | None) -> dict | None:
-    """The money lines of one money dict of the result (firm, or after a favourable review)."""
+def _money(rules: dict, d: dict, money: dict | None, scenario) -> dict | None:
+    """The money lines of one money dict of the result (firm, or after a favourable review) and
+    the checker.money.Money it comes from."""
     if not money or not money["items"]:
         return None
-    kinds = {i["benefit"]: i["kind"] for i in money["items"]}
-    recurring = [i for i in money["items"] if i["kind"] in RECURRING_KINDS]
-    years = [y for y in money["yearly"] if any(kinds.get(b) in RECURRING_KINDS for b in y["amounts"])]
-    personal_total = sum(i["total"] or 0 for i in money["items"] if i["kind"] not in PROJECT_KINDS | {"monthly_by_time"})
-    per_year = None
+    kinds = {i["benefit"]: KINDS[i["kind"]] for i in money["items"]}
+    income = money_mod.income(b for _, b in scenario.items())
+    personal_total = sum(i["total"] or 0 for i in money["items"]
+                         if not (kinds[i["benefit"]].project or kinds[i["benefit"]].by_time))
     lines = []
-    if recurring and years:
-        per_year = round(sum(i["total"] for i in recurring) / len(years))
-        lines.append(f"每年约{yuan_text(per_year)}（税前）")
+    if income.per_year is not None:
+        lines.append(f"每年约{yuan_text(income.per_year)}（税前）")
     names = "、".join(dict.fromkeys(i["name"] for i in money["items"]
-                                    if i["kind"] not in PROJECT_KINDS and i["total"]))
+                                    if not kinds[i["benefit"]].project and i["total"]))
     if personal_total:
-        span = f"{len(years)}年" if years else ""
+        span = f"{income.years}年" if income.years else ""
         lines.append(f"{span}合计{yuan_text(personal_total)}（{names}）")
     by_time = []
     for p in d["programmes"]:
         for b in p["benefits"]:
-            if b["kind"] == "monthly_by_time" and any(i["benefit"] == b["id"] for i in money["items"]):
+            if KINDS[b["kind"]].by_time and any(i["benefit"] == b["id"] for i in money["items"]):
                 by_time.append(f"{b['name']}每月{yuan_text(b['amount'])}，按实际在合工作月数发放")
     lines += by_time
-    project = [i for i in money["items"] if i["kind"] in PROJECT_KINDS]
+    project = [i for i in money["items"] if kinds[i["benefit"]].project]
     project_total = sum(i["total"] or 0 for i in project)
     if project:
         lines.append("另可申请" + "、".join(f"{i['name']}{yuan_text(i['total'])}" for i in project)
                      + "（项目经费，按需申请、经评审拨付，不是个人收入）")
     totals = money["totals"]
     return {
-        "per_year": per_year,
-        "years": len(years),
+        "per_year": income.per_year,
+        "years": income.years or 0,
         "personal_total": personal_total,
         "project_total": project_total,
         "lines": lines,
-        "items": [{"benefit": i["benefit"], "name": i["name"], "total": i["total"], "project": i["kind"] in PROJECT_KINDS,
+        "items": [{"benefit": i["benefit"], "name": i["name"], "total": i["total"],
+                   "project": kinds[i["benefit"]].project,
                    "text": yuan_text(i["total"])} for i in money["items"]],
         "totals_text": {k: yuan_text(v) for k, v in totals.items() if isinstance(v, int) and not isinstance(v, bool)},
         "yearly_text": [{"year": y["year"], "text": yuan_text(y["total"]),
@@ -244,7 +221,8 @@ def _next_step(rules: dict, programme_id: str, tier_id: str, situation: str | No
         if not (n.get("procedure") and programme_id in n["programmes"] and tier_id in n.get("tiers", ())):
             continue
         if situation in n.get("situations", (situation,)):
-            return {"procedure": n["procedure"], "note": n["id"], "text": n["text"], "citation": n["citation"].to_dict()}
+            return {"procedure": n["procedure"], "note": n["id"], "text": n["text"],
+                    "citation": n["citation"].to_dict()}
     return None
 
 
@@ -254,7 +232,7 @@ def _programme_line(p, applies: bool) -> dict:
     if not applies:
         status, label = NOT_APPLICABLE, NOT_APPLICABLE_LABEL
     else:
-        status, label = p.verdict, {MET: "符合", REVIEW: "需评审", UNANSWERED: "待补充", NOT_MET: "不符合"}[p.verdict]
+        status, label = p.verdict, VERDICT_LABELS[p.verdict]
     tier = p.highest
     if not applies:
         text = f"{p.programme['name']}：不适用于所选情况"
@@ -324,10 +302,9 @@ def build(result, d: dict) -> dict:
     elif next_tiers:
         step = _next_step(rules, next_tiers[0]["programme"], next_tiers[0]["tier"], result.situation)
 
-    money = _money(rules, d, d["money"])
-    review = _money(rules, d, d.get("money_if_review"))
+    money = _money(rules, d, d["money"], result.money)
+    review = _money(rules, d, d.get("money_if_review"), result.money_if_review)
     if review:
-        names = {p["id"]: p["name"] for p in d["programmes"]}
         tiers = "、".join(b["tier_name"] for b in d["money_if_review"]["basis"])
         review["tiers"] = tiers
         review["text"] = f"如评审认定为{tiers}：" + "，".join(review["lines"][:2])

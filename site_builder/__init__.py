@@ -10,7 +10,7 @@ Extension points — each is one entry in one list:
 * A generated page: write `def my_pages() -> Iterable[GeneratedPage]` returning
   `GeneratedPage("guide/tiers.md", markdown)` and append it to `PAGE_GENERATORS` in
   `site_builder/pages.py`. The MkDocs hook (`site_builder/hooks.py`) adds the pages in memory, so
-  nothing generated lands in `docs/`; add the page to `nav:` in mkdocs.yml if it belongs there.
+  nothing generated lands in `docs/`; add the page to `nav()` in `site_builder/nav.py` if it belongs in the nav.
   Templates go in `site_builder/templates/` (`pages.templates()` is the Jinja2 environment).
 * A post-build step (copy assets into site/, precompress, check something): write
   `def my_step(site_dir: Path) -> None` and append it to `POST_BUILD_STEPS` in

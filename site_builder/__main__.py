@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--root", type=Path, default=Path("site"), help="built site (default: site/)")
     args = parser.parse_args(argv)
 
+    # Each command imports only what it runs: serving a built site loads neither MkDocs nor the
+    # checker, and a build does not load the server.
     if args.command == "build":
         from site_builder.build import BuildError, build_site
         from site_builder.search import SearchWorkerChanged

@@ -23,6 +23,8 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
+import brotli
+
 from site_builder.stdlib import compiled_stdlib, trimmed_stdlib
 from site_builder.wheel import build_wheel
 
@@ -140,7 +142,6 @@ def preload_links(paths: dict, page_prefix: str = "../") -> str:
     return links + f'<script type="module" async src="{page_prefix}assets/hc/preload.js"></script>'
 
 
-
 def offline_box() -> str:
     """The "离线使用" box (poster page, 自测 page): web/offline.js shows it where service workers
     work, with the size of the offline copy, and stores it when asked. Never printed."""
@@ -218,8 +219,6 @@ def _compressed(data: bytes, kind: str) -> bytes:
     if kind == "gz":
         out = gzip.compress(data, compresslevel=9, mtime=0)
     else:
-        import brotli
-
         out = brotli.compress(data, quality=11)
     PRECOMPRESS_CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(out)

@@ -13,6 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
 from site_builder.assets import install_selfcheck_assets, precompress, write_service_worker
 from site_builder.guide import install_guide_assets
 from site_builder.opendata import write_open_data
@@ -72,9 +75,7 @@ POST_BUILD_STEPS: list[PostBuildStep] = [
 
 def mkdocs_build(config_file: Path = CONFIG_FILE, site_dir: Path | None = None) -> Path:
     """`mkdocs build --strict` in-process (the hook adds the generated pages)."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before load_config: the theme reads it
 
     options = {"strict": True}
     if site_dir is not None:

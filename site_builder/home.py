@@ -1,7 +1,8 @@
-"""The home page: where to go. Three entries into the 自测 (teacher, doctor, graduate), each
-tier's money per year and over its schedule (from the rule data), the measures with the bodies
-the text names and their 试行 status, links into the guide, and the departments to ask — with an
-address or phone only where `mkdocs.yml` `extra.contacts` sets one.
+"""The home page: where to go. Entries into the 自测 (one per measure — teacher, doctor — from
+its [measure] table, and the graduates'), each tier's money per year and over its schedule (from
+the rule data), the measures with the bodies the text names and their 试行 status, links into the
+guide, and the departments to ask — with an address or phone only where `mkdocs.yml`
+`extra.contacts` sets one.
 
 `home_markdown(data, settings)` takes (modified) rule data and settings, which is how the tests
 prove that no figure and no contact detail is typed here.
@@ -15,18 +16,15 @@ from html import escape
 import checker.policy
 from checker.citation import Citation
 from site_builder import siteconfig
+from site_builder.generated import GeneratedPage
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, PROJECT_KINDS, cite, short_label, tier_ids,
                                        tier_money, yuan)
 from site_builder.guide.measure_pages import page_path
+from site_builder.measures import compare_title, count_word
+from site_builder.selfcheck import GRADUATE_PRESET
 from site_builder.text import load_measure
 
 PAGE = "index.md"
-# The 自测's presets (site_builder.selfcheck.PRESETS) each entry opens, and who it is for.
-ENTRIES = [
-    ("teacher", "我是教师", "教育人才：看看您可能属于哪一类、可享受哪些待遇"),
-    ("doctor", "我是医生", "卫生人才：看看您可能属于哪一类、可享受哪些待遇"),
-    ("graduate", "我是应届毕业生", "应届毕业生：教师、医生岗位都可以测"),
-]
 CONTACT_FIELDS = {"address": "地址", "phone": "电话", "hours": "办公时间"}
 TRIAL_MARK = "（试行）"
 START_WORDS = "自发布之日起实施"
@@ -85,9 +83,18 @@ def money_table(rules: dict, programme_id: str = "introduction") -> list[str]:
     return rows
 
 
-def _entries() -> list[str]:
+def entries(data: dict) -> list[tuple[str, str, str]]:
+    """(preset of the 自测 it opens, title, who it is for): one per measure, then the graduates'."""
+    about = [r["description"] for r in data["measures"].values()]
+    persons = "、".join(d["person"] for d in about)
+    return [*((d["preset"], f"我是{d['person']}", f"{d['short_name']}人才：看看您可能属于哪一类、可享受哪些待遇")
+              for d in about),
+            (GRADUATE_PRESET, "我是应届毕业生", f"应届毕业生：{persons}岗位都可以测")]
+
+
+def _entries(data: dict) -> list[str]:
     out = ['<nav class="hc-start" aria-label="从这里开始" markdown>', ""]
-    for preset, title, hint in ENTRIES:
+    for preset, title, hint in entries(data):
         out.append(f"[**{title}**<br>{escape(hint)}](selfcheck.md?path={preset}){{: .hc-start__entry }}")
         out.append("")
     out += ["</nav>", ""]
@@ -98,7 +105,9 @@ def _money_section(data: dict) -> list[str]:
     out = ["## 待遇一览 {: #money }", ""]
     for measure, rules in data["measures"].items():
         short = MEASURE_SHORT_NAMES[measure]
-        programme = next(p for p in rules["programmes"] if p["id"] == "introduction")
+        programme = next((p for p in rules["programmes"] if p["id"] == "introduction"), None)
+        if programme is None:
+            continue
         out += [f"### 引进{short}人才 {{: #money-{measure} }}", ""]
         out += ['<div class="hc-table" markdown>', "", *money_table(rules), "", "</div>", ""]
         project = [b for b in rules["benefits"] if b["programme"] == "introduction" and b["kind"] in PROJECT_KINDS]
@@ -116,7 +125,7 @@ def _cite_short(citation: dict) -> str:
 
 
 def _measures_section(data: dict) -> list[str]:
-    out = ["## 两项办法 {: #measures }", ""]
+    out = [f"## {count_word(len(data['measures']))}项办法 {{: #measures }}", ""]
     for measure, rules in data["measures"].items():
         b = bodies(measure)
         interpret = rules["disclaimer"]
@@ -138,9 +147,10 @@ def _guide_section(data: dict) -> list[str]:
         short = MEASURE_SHORT_NAMES[measure]
         out.append(f"- {short}人才：[类别与条件]({page_path(measure, 'tiers')}) · "
                    f"[待遇]({page_path(measure, 'benefits')}) · [办理程序]({page_path(measure, 'procedures')})")
-    out += ["- [两个办法对照](guide/compare.md) · [典型示例](guide/examples.md) · "
+    out += [f"- [{compare_title()}](guide/compare.md) · [典型示例](guide/examples.md) · "
             "[术语与常见问题](guide/glossary.md) · [校园招聘](guide/campus.md)", "",
-            "页面右上角的搜索框可以检索两项办法的全文，例如输入“安家补助”“柔性引进”“青年骨干”。", ""]
+            f"页面右上角的搜索框可以检索{count_word(len(data['measures']))}项办法的全文，"
+            "例如输入“安家补助”“柔性引进”“青年骨干”。", ""]
     return out
 
 
@@ -161,27 +171,30 @@ def home_markdown(data: dict | None = None, settings: dict | None = None) -> str
     data = data if data is not None else checker.policy.load()
     settings = settings if settings is not None else siteconfig.extra()
     interpreters = [r["disclaimer"] for r in data["measures"].values()]
+    about = [r["description"] for r in data["measures"].values()]
+    shorts = [d["short_name"] for d in about]
+    count = count_word(len(about))
     out = [
         "---",
         "title: 首页",
-        "description: 合川区教育人才、卫生人才引进培养办法：您可能属于哪一类人才、每年能拿多少、怎么办理。",
+        f"description: 合川区{'、'.join(s + '人才' for s in shorts)}引进培养办法：您可能属于哪一类人才、每年能拿多少、怎么办理。",
         "# The home page points elsewhere: keep search results for the pages it points to.",
         "search:",
         "  exclude: true",
         "---",
         "",
-        "# 合川区教育、卫生人才政策",
+        f"# 合川区{'、'.join(shorts)}人才政策",
         "",
-        "来合川当老师、当医生，可能属于哪一类人才、每年能拿多少、要满足什么条件？"
+        f"来合川{'、'.join(d['work'] for d in about)}，可能属于哪一类人才、每年能拿多少、要满足什么条件？"
         "请先选择您的身份，回答几个问题即可看到结果；您的回答只在您自己的设备上计算。",
         "",
-        *_entries(),
+        *_entries(data),
         *_money_section(data),
         *_measures_section(data),
         *_guide_section(data),
         *_contact_section(data, settings),
         '!!! note "说明"',
-        "    本站内容以两项办法原文为准。本站提供的信息和自测结果仅供参考，不是官方认定；办法由"
+        f"    本站内容以{count}项办法原文为准。本站提供的信息和自测结果仅供参考，不是官方认定；办法由"
         + "、".join(f"{d['interpreters']}（{cite(d['citation'], PAGE, d['citation']['label'])}）" for d in interpreters)
         + "负责解释。",
         "",
@@ -191,6 +204,4 @@ def home_markdown(data: dict | None = None, settings: dict | None = None) -> str
 
 def home_pages():
     """Page generator (site_builder.pages.PAGE_GENERATORS): the home page."""
-    from site_builder.pages import GeneratedPage  # here, not at the top: pages.py imports us
-
     yield GeneratedPage(PAGE, home_markdown())

@@ -1,4 +1,5 @@
-"""MkDocs hook (mkdocs.yml `hooks:`): add the generated pages to the build, in memory.
+"""MkDocs hook (mkdocs.yml `hooks:`): set the nav (made from the measures' descriptions) and add
+the generated pages to the build, in memory.
 
 Works for `mkdocs build` and `mkdocs serve` alike, so a writer's preview shows generated pages too.
 """
@@ -15,7 +16,15 @@ if _ROOT not in sys.path:
 
 from mkdocs.structure.files import File, Files  # noqa: E402
 
+from site_builder.nav import nav  # noqa: E402
 from site_builder.pages import generate_pages  # noqa: E402
+
+
+def on_config(config):
+    if config["nav"] is not None:
+        raise ValueError("the nav is generated (site_builder/nav.py); remove nav: from mkdocs.yml")
+    config["nav"] = nav()
+    return config
 
 
 def on_files(files: Files, config) -> Files:

@@ -12,22 +12,25 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
+from html import escape
 from pathlib import Path
 
 import checker.policy
-from checker.citation import MEASURES
+from checker import _data
+from checker.citation import MEASURE_SHORT_NAMES, MEASURES
 from checker.money import MONTHS_PER_YEAR, Benefit
+from checker.operators import criterion_schema
 
 DATA_DIR = "data"
 CHECKER_DATA = Path(checker.policy.__file__).resolve().parent / "data"
-RULES_DIR = Path(checker.policy.__file__).resolve().parent / "rules"
 UNIVERSITY_FILES = ("universities.csv", "university_aliases.csv")
 
 # file name → (title, fields: name → meaning). The page documents exactly these.
 CSV_FILES = {
     "benefits.csv": ("各类人才的待遇标准（每行一个类别的一项待遇）", {
-        "measure": "办法：education 教育 / health 卫生",
+        "measure": "办法：" + " / ".join(f"{m} {short}" for m, short in MEASURE_SHORT_NAMES.items()),
         "programme": "项目：introduction 引进、flexible 柔性引进、training 培养、paired_support 定向帮扶",
         "benefit": "待遇标识", "benefit_name": "待遇名称", "tier": "人才类别标识（a–e、top、young、paired）",
         "tier_name": "人才类别名称", "kind": "发放方式（instalments 分年平均、on_application 申请使用、monthly 按月、monthly_by_time 按实际时长按月、one_off 一次性）",
@@ -56,7 +59,9 @@ SCHEMA_FILE = "rules.schema.json"
 def data_version() -> str:
     """A short hash of the rule files and the university tables: changes whenever the data does."""
     sha = hashlib.sha256()
-    for path in sorted([*RULES_DIR.glob("*.toml"), *(CHECKER_DATA / f for f in UNIVERSITY_FILES)]):
+    rules_dir = _data.rules_folder()
+    rule_files = [rules_dir.joinpath(name) for name in _data.rule_files() if name.endswith(".toml")]
+    for path in [*sorted(CHECKER_DATA / f for f in UNIVERSITY_FILES), *rule_files]:
         sha.update(path.name.encode() + b"\0" + path.read_bytes())
     return sha.hexdigest()[:12]
 
@@ -112,11 +117,7 @@ def json_schema() -> dict:
             "measure": {"enum": list(MEASURES)}, "name": {"type": "string"},
             "disclaimer": cited,
             "criteria": {"type": "object", "additionalProperties": {
-                "allOf": [cited], "required": ["label", "op"],
-                "properties": {"label": {"type": "string"}, "op": {"enum": sorted(checker.policy.OPS)},
-                               "field": {"type": "string"}, "limit": {"type": "integer"},
-                               "principle": {"type": "boolean"}, "n": {"type": "integer"},
-                               "of": {"type": "array", "items": {"type": "string"}}}}},
+                "allOf": [cited, criterion_schema({"$ref": "#/$defs/citation"})]}},  # one per operator
             "tiers": {"type": "object", "additionalProperties": {
                 "type": "object", "required": ["name", "criteria"],
                 "properties": {"name": {"type": "string"}, "criteria": {"type": "array", "items": {"type": "string"}}}}},
@@ -135,7 +136,7 @@ def json_schema() -> dict:
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_FILE, "title": "合川区教育、卫生人才引进培养办法：规则数据",
+        "$id": SCHEMA_FILE, "title": f"合川区{'、'.join(MEASURE_SHORT_NAMES.values())}人才引进培养办法：规则数据",
         "type": "object", "required": ["version", "months_per_year", "questions", "measures"],
         "properties": {
             "version": {"type": "string"}, "months_per_year": {"const": MONTHS_PER_YEAR},
@@ -167,10 +168,6 @@ def write_open_data(site_dir: Path) -> None:
 
 
 def opendata_page(data: dict) -> str:
-    from html import escape
-
-    import re
-
     link = lambda name: f'<a href="../../{DATA_DIR}/{name}" download><code>{name}</code></a>'  # noqa: E731
     # The data's own values (education, instalments, a–e …) are code, not words of the page.
     values = lambda text: re.sub(r"\b(?!JSON\b)[a-z][A-Za-z0-9_]*\b", r"<code>\g<0></code>", escape(text))  # noqa: E731

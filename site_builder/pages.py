@@ -1,14 +1,14 @@
 """Generated pages: each generator returns the pages it makes; the build adds them to the site.
 
 A generator is a function of no arguments returning an iterable of `GeneratedPage(src_uri,
-markdown)`, where `src_uri` is the page's path as if it lived in `docs/` (e.g. "education.md" →
-/education/). Register it by appending to `PAGE_GENERATORS`; nothing else is needed. Pages never
+markdown)` (site_builder/generated.py), where `src_uri` is the page's path as if it lived in
+`docs/` (e.g. "education.md" → /education/). Register it by appending to `PAGE_GENERATORS`;
+nothing else is needed. Pages never
 land in `docs/`: the MkDocs hook in `site_builder/hooks.py` hands them to MkDocs in memory.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -17,21 +17,13 @@ import jinja2
 from markupsafe import Markup
 
 from checker.citation import MEASURES
+from site_builder.generated import GeneratedPage, PageGenerator
 from site_builder.guide import article_rules, guide_pages
 from site_builder.home import home_pages
 from site_builder.selfcheck import selfcheck_pages
 from site_builder.text import load_measure
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-@dataclass(frozen=True)
-class GeneratedPage:
-    src_uri: str  # path as if under docs/, e.g. "education.md" or "guide/tiers.md"
-    markdown: str
-
-
-PageGenerator = Callable[[], Iterable[GeneratedPage]]
 
 
 @lru_cache(maxsize=None)

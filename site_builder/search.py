@@ -23,6 +23,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jieba
+
+from checker.citation import MEASURE_SHORT_NAMES
+
 TERMS_FILE = Path(__file__).resolve().parent / "search_terms.txt"
 
 # The greedy segmenter's inner loop in Material 9.8.1's minified search worker, and the fix.
@@ -60,15 +64,11 @@ _WORD_BREAK = "\u200b"
 
 
 def _segmented(text: str) -> str:
-    import jieba
-
     return _WORD_BREAK.join(word for word in jieba.cut(text) if word)
 
 
 def tag_article_sections(site_dir: Path) -> None:
     """Post-build step: the search index titles each section of a measure's text with its measure."""
-    from checker.citation import MEASURE_SHORT_NAMES
-
     index_file = site_dir / "search" / "search_index.json"
     index = json.loads(index_file.read_text(encoding="utf-8"))
     tags = {f"{m}/#": _segmented(f"（{short}办法）") for m, short in MEASURE_SHORT_NAMES.items()}

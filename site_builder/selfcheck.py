@@ -14,14 +14,22 @@ from html import escape
 from pathlib import Path
 
 import checker
+import checker.policy
+from checker.measures import DESCRIPTIONS
+from checker.universities import suggestions
+from site_builder.assets import offline_box, preload_links, runtime
+from site_builder.generated import GeneratedPage
+from site_builder.guide.measure_pages import page_path, procedure_anchor, procedure_notes
+from site_builder.measures import text_name
 
 PAGE_SRC = "selfcheck.md"  # served at selfcheck/
 ROOT_ID = "hc-selfcheck"
 BOOL_CHOICES = [{"value": "true", "label": "是"}, {"value": "false", "label": "否"}]
 # Short paths into the form: the campus poster's QR code opens ?path=graduate, the home page's
-# entries ?path=teacher / ?path=doctor (each preselects answers).
-PRESETS = {"graduate": {"situation": "graduate"}, "teacher": {"measure": "education"},
-           "doctor": {"measure": "health"}}
+# entries each measure's (its [measure] table's preset: ?path=teacher, ?path=doctor); each preselects answers.
+GRADUATE_PRESET = "graduate"
+PRESETS = {GRADUATE_PRESET: {"situation": "graduate"},
+           **{d["preset"]: {"measure": m} for m, d in DESCRIPTIONS.items()}}
 NONE_LABEL = "以上都没有"  # sends [] for a check-list: answered, none
 # Check-lists whose choices name a level by the prefix of their value are grouped by level.
 LEVELS = {"national": "全国层次", "provincial": "省（市）级（重庆市级的荣誉属于省（市）级）"}
@@ -84,8 +92,6 @@ def _input(question: dict) -> str:
 
 
 def _datalist(question: dict) -> str:
-    from checker.universities import suggestions
-
     names = {"universities": suggestions}[question["suggest"]]()
     options = "".join(f'<option value="{_attr(n)}">' for n in names)
     return f'<datalist id="hc-{_attr(question["id"])}-list">{options}</datalist>'
@@ -126,8 +132,6 @@ def question_paths(data: dict | None = None) -> dict[str, dict]:
     """Per question: the "measure:situation" pairs on which a rule uses it (from the rule data's
     question_use and each tier's path criterion), and whether it only splits the money (then
     it is optional there: the result shows the split for each answer)."""
-    import checker.policy
-
     data = data if data is not None else checker.policy.load()
     situations = [c["value"] for c in next(q for q in data["questions"] if q["id"] == "situation")["choices"]]
     paths: dict[str, set] = {}  # "measure/programme/tier" → situations
@@ -181,9 +185,6 @@ def form_html(questions: list[dict], uses: dict | None = None) -> str:
 def procedures(data: dict | None = None) -> dict:
     """Where the result's "next step" points: per measure, the guide's procedures page and the
     anchor there of each procedure note (the checker's summary names the note)."""
-    import checker.policy
-    from site_builder.guide.measure_pages import page_path, procedure_anchor, procedure_notes
-
     data = data if data is not None else checker.policy.load()
     out = {}
     for measure, rules in data["measures"].items():
@@ -197,10 +198,9 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
                   site_name: str = "", uses: dict | None = None) -> str:
     """The page source. `runtime` holds the site-root-relative asset paths the script needs;
     `next_steps` the procedures the result links to (default: from the rule data)."""
-    from site_builder.assets import offline_box, preload_links
-
     data = " ".join(f'data-{key}="{_attr(value)}"' for key, value in runtime.items())
     presets = _attr(json.dumps(PRESETS, ensure_ascii=False))
+    fallback = _attr(json.dumps(fallback_pages(), ensure_ascii=False))
     steps = _attr(json.dumps(next_steps if next_steps is not None else procedures(), ensure_ascii=False))
     uses = uses if uses is not None else question_paths()
     # The result's QR code uses the site's encoder (web/qr.js → assets/hc/qr.js) when it ships.
@@ -216,15 +216,14 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "回答下面的问题，马上就能看到您可能符合的人才层次、依据的条款和可享受的待遇。"
         "您的回答只在您自己的设备上计算，不会发送到任何地方。",
         "",
-        f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-procedures="{steps}" data-site-name="{_attr(site_name)}"{qr} {data}>',
+        f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-fallback="{fallback}" data-procedures="{steps}" data-site-name="{_attr(site_name)}"{qr} {data}>',
         preload_links(runtime),
         # The page's search entry is its introduction: the status, the no-script notice and the
         # form's many labels are not (data-search-exclude, Material's search plugin).
         '<p class="hc-status" role="status" aria-live="polite" data-search-exclude>'
         '<span class="hc-status-text">正在准备测算工具……表格可以先填写。</span></p>',
         '<noscript><p class="hc-error-text" data-search-exclude>自测需要在浏览器中启用脚本。您也可以直接阅读政策原文：'
-        '<a href="../education/">教育人才引进培养办法</a>、<a href="../health/">卫生人才引进培养办法</a>。'
-        "</p></noscript>",
+        + "、".join(f'<a href="../{m}/">{text_name(m)}</a>' for m in DESCRIPTIONS) + "。</p></noscript>",
         form_html(questions, uses),
         '<div class="hc-error" role="alert" hidden></div>',
         '<section class="hc-result" aria-live="polite" data-state="empty" hidden></section>',
@@ -234,9 +233,14 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
     ])
 
 
+def fallback_pages() -> list[list[str]]:
+    """[path from the site root, nav title] of the pages that say what the checker would: each
+    measure's tiers and benefits, then the full texts. The page offers them when the checker
+    cannot run (web/selfcheck.js)."""
+    guide = [[f"guide/{m}-{topic}/", d["nav"][topic]] for m, d in DESCRIPTIONS.items() for topic in ("tiers", "benefits")]
+    return guide + [[f"{m}/", d["nav"]["text"]] for m, d in DESCRIPTIONS.items()]
+
+
 def selfcheck_pages():
     """Page generator (site_builder.pages.PAGE_GENERATORS): the 自测 page at selfcheck/."""
-    from site_builder.assets import runtime
-    from site_builder.pages import GeneratedPage  # here, not at the top: pages.py imports us
-
     yield GeneratedPage(PAGE_SRC, page_markdown(checker.questions(), runtime=runtime()))

@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from mkdocs.utils.yaml import yaml_load
+
 MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 
 # Hosts reserved for examples and local use (RFC 2606, RFC 6761): a QR code must never print them.
@@ -23,8 +25,6 @@ log = logging.getLogger("site_builder")
 
 @lru_cache(maxsize=None)
 def load(config_file: Path = MKDOCS_YML) -> dict:
-    from mkdocs.utils.yaml import yaml_load
-
     return yaml_load(config_file.read_text(encoding="utf-8")) or {}
 
 

@@ -18,6 +18,7 @@ number out of sequence) raises `TextError` with the line number, rather than gue
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +27,15 @@ from typing import Iterator, Union
 
 from checker.citation import MEASURES, Citation, chinese_numeral, parse_chinese_numeral
 
+# The official texts, policy/<measure>.txt. HC_POLICY_DIR names another folder: the seam a test
+# uses to build a sample measure (with HC_RULES_DIR, checker/_data.py); nothing else sets it.
+POLICY_DIR_VARIABLE = "HC_POLICY_DIR"
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policy"
+
+
+def policy_dir() -> Path:
+    override = os.environ.get(POLICY_DIR_VARIABLE)
+    return Path(override) if override else POLICY_DIR
 
 _NUMERAL = "[一二三四五六七八九十]+"
 _CHAPTER = re.compile(rf"^第({_NUMERAL})章\s*(.+)$")
@@ -325,10 +334,10 @@ def parse_measure(measure_id: str, text: str) -> Measure:
 
 @lru_cache(maxsize=None)
 def load_measure(measure_id: str) -> Measure:
-    """The committed official text of `measure_id` ("education" or "health"), parsed."""
+    """The committed official text of `measure_id` (a key of MEASURES), parsed."""
     if measure_id not in MEASURES:
         raise KeyError(f"unknown measure: {measure_id!r}")
-    path = POLICY_DIR / f"{measure_id}.txt"
+    path = policy_dir() / f"{measure_id}.txt"
     return parse_measure(measure_id, path.read_text(encoding="utf-8"))
 
 

@@ -10,9 +10,10 @@ import pytest
 import checker
 from checker import policy
 from checker.api import handle_json
+from checker.citation import MEASURES
 from checker.questions import TYPES
 
-PROFILE = {"measure": "health", "situation": "in_district", "institution_urban_quality": True, "health_paired_support": True}
+PROFILE = {"measure": "health", "situation": "in_district", "health_institution_urban_quality": True, "health_paired_support": True}
 
 
 def test_public_surface():
@@ -42,7 +43,7 @@ def test_bridge_errors_name_the_field(request_text, fields):
 @pytest.mark.parametrize("request_text, message", [
     ('{"profile": {"measure": "health"},\n  oops}', "不是有效的 JSON：第 2 行第 3 列有误"),
     ("[" * 100_000 + "]" * 100_000, "不是有效的 JSON：嵌套层数过多"),
-    ('{"profile": {"measure": "health", "years_director": ' + "9" * 5000 + "}}", "不是有效的 JSON：无法解析（例如数字过长）"),
+    ('{"profile": {"measure": "health", "health_years_director": ' + "9" * 5000 + "}}", "不是有效的 JSON：无法解析（例如数字过长）"),
 ])
 def test_bridge_says_why_the_json_is_refused_in_chinese(request_text, message):
     response = json.loads(handle_json(request_text))
@@ -75,7 +76,7 @@ def test_questions_are_well_formed():
     questions = checker.questions()
     ids = [q["id"] for q in questions]
     assert ids[:2] == ["measure", "situation"] and len(ids) == len(set(ids))
-    assert [c["value"] for c in questions[0]["choices"]] == ["education", "health"]
+    assert [c["value"] for c in questions[0]["choices"]] == list(MEASURES)
     assert [c["value"] for c in questions[1]["choices"]] == ["graduate", "recruit", "in_district", "flexible"]
     seen = set()
     for q in questions:
@@ -91,7 +92,7 @@ def test_questions_are_well_formed():
 
 def test_every_question_is_used_by_a_rule_and_every_rule_field_is_a_question():
     used = {"measure", "start_date", "flexible_months"}  # the money part reads these two
-    for measure in ("education", "health"):
+    for measure in MEASURES:
         r = policy.rules(measure)
         for c in r["criteria"].values():
             used |= {c[k] for k in ("field", "hint_field") if k in c}
@@ -102,7 +103,7 @@ def test_every_question_is_used_by_a_rule_and_every_rule_field_is_a_question():
     assert used == {q["id"] for q in checker.questions()}
     use = policy.load()["question_use"]
     assert [q for q, places in use.items() if not places] == ["measure"]
-    assert "education/introduction/d" in use["university"] and "health/introduction/a" in use["birth_date"]
+    assert "education/introduction/d" in use["edu_university"] and "health/introduction/a" in use["birth_date"]
 
 
 def _fields(r: dict, cid: str, keys=("field",)) -> set[str]:
@@ -112,7 +113,7 @@ def _fields(r: dict, cid: str, keys=("field",)) -> set[str]:
     return {c[k] for k in keys if k in c}
 
 
-@pytest.mark.parametrize("measure", ["education", "health"])
+@pytest.mark.parametrize("measure", MEASURES)
 @pytest.mark.parametrize("situation", ["graduate", "recruit", "in_district", "flexible"])
 def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
     """Every fact an applicable tier uses is asked on that path (else it could never be met),
@@ -140,8 +141,8 @@ def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
                 if any(b["kind"] == "monthly_by_time" for b in r["benefits"] if b["programme"] == p["id"]):
                     needed.add("flexible_months")
     needed.discard("situation")
-    profile = {"measure": measure, "situation": situation, "school_urban_quality": True, "institution_urban_quality": True,
-               "med_degree_level": "doctor", "is_trainee": True, "promotion_tier": "a"}  # they open follow-up questions
+    profile = {"measure": measure, "situation": situation, "edu_school_urban_quality": True, "health_institution_urban_quality": True,
+               "health_med_degree_level": "doctor", "is_trainee": True, "promotion_tier": "a"}  # they open follow-up questions
     shown = shown_ids(profile) - {"situation"}
     exceptions = {"birth_date"} if (measure, situation) == ("education", "graduate") else set()
     assert needed - shown == set(), "needed but never asked"
@@ -171,9 +172,9 @@ def test_the_checker_imports_only_the_standard_library():
 def test_result_shape_is_the_documented_contract():
     """The browser and the guide pages read these keys (checker/README.md); change them only together."""
     profile = {"measure": "health", "situation": "recruit", "birth_date": "1976-01-01", "health_title": "senior",
-               "degree": "doctor", "full_time_degree": "doctor", "years_affiliated_hospital": 20, "years_deputy_director": 5,
+               "health_degree": "doctor", "health_full_time_degree": "doctor", "health_years_affiliated_hospital": 20, "health_years_deputy_director": 5,
                "health_a_declaration": True, "health_achievements": ["key_project_leader", "science_award_a", "chief_expert"],
-               "service_commitment": True, "start_date": "2026-07-15", "institution_urban_quality": True}
+               "service_commitment": True, "start_date": "2026-07-15", "health_institution_urban_quality": True}
     d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
     assert set(d) == {"measure", "measure_name", "as_of", "situation", "provenance", "disclaimer", "programmes", "money",
                       "money_if_review", "notes", "summary"}

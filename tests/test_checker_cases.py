@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
+import re
 import tomllib
 
 import pytest
 
 import checker
-from checker.citation import Citation
+from checker.citation import MEASURES, Citation
 from checker.engine import combine_all
 from site_builder.text import load_measure
 
@@ -105,15 +106,20 @@ def check_money(money, expect):
 def test_case_is_well_formed(path):
     """Every case names itself as a sentence, cites real places and uses known expectation keys."""
     case = load(path)
-    assert set(case) == {"name", "cite", "as_of", "profile", "expect"}
+    assert {"name", "cite", "as_of", "profile", "expect"} <= set(case) <= {"name", "cite", "as_of", "profile", "expect",
+                                                                          "example"}
+    if "example" in case:  # a worked example of the guide: who the person is, in Chinese
+        assert case["example"].strip() and not re.search(r"[A-Za-z]", case["example"])
+        assert "errors" not in case["expect"], "an example must have a result to show"
     assert len(case["name"]) > 20
     cites = case["cite"] if isinstance(case["cite"], list) else [case["cite"]]
     for ref in cites:
         measure, _, place = ref.partition(" ")
         load_measure(measure).find(Citation.parse(measure, place))  # raises on an unknown measure or place
     assert set(case["expect"]) <= {"verdicts", "highest_tier", "firm_tier", "possible_tier", "tier_verdicts",
-                                   "criteria", "values_contain", "benefits", "missing", "money_conditions", "programme_notes",
-                                   "notes", "notes_absent", "notes_contain", "money", "money_if_review", "errors"}
+                                   "criteria", "values_contain", "benefits", "missing", "money_conditions",
+                                   "programme_notes", "notes", "notes_absent", "notes_contain", "money",
+                                   "money_if_review", "errors"}
 
 
 def test_every_tier_of_every_programme_is_reached_by_a_case():
@@ -122,7 +128,7 @@ def test_every_tier_of_every_programme_is_reached_by_a_case():
         case = load(path)
         for programme, tier in case["expect"].get("highest_tier", {}).items():
             covered.add((case["profile"].get("measure"), programme, tier))
-    for measure in ("education", "health"):
+    for measure in MEASURES:
         for p in checker.policy.rules(measure)["programmes"]:
             for entry in p["tiers"]:
                 assert (measure, p["id"], entry["tier"]) in covered, (measure, p["id"], entry["tier"])

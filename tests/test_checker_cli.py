@@ -13,10 +13,11 @@ import pytest
 
 import checker
 from checker import policy
+from checker.citation import MEASURES
 from checker.cli import main
 
 PROFILE = {"measure": "education", "situation": "recruit", "birth_date": "1976-03-10",
-           "edu_honours": ["national_model_teacher"], "service_commitment": True, "school_type": "compulsory"}
+           "edu_honours": ["national_model_teacher"], "service_commitment": True, "edu_school_type": "compulsory"}
 
 
 @pytest.fixture
@@ -85,8 +86,8 @@ def read_report(path):
 
 def test_batch_reports_bad_rows_by_line_and_processes_the_rest(tmp_path, capsys):
     applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
-    header = ["applicant", "measure", "situation", "birth_date", "edu_honours", "service_commitment", "school_type",
-              "institution_urban_quality", "health_title"]
+    header = ["applicant", "measure", "situation", "birth_date", "edu_honours", "service_commitment", "edu_school_type",
+              "health_institution_urban_quality", "health_title"]
     write_csv(applicants, header, [
         ["张三", "education", "recruit", "1976-03-10", "national_model_teacher;provincial_backbone_teacher", "true", "compulsory", "", ""],
         ["李四", "education", "recruit", "1976-02-30", "", "true", "", "", ""],
@@ -111,12 +112,12 @@ def test_batch_reports_bad_rows_by_line_and_processes_the_rest(tmp_path, capsys)
 
 def test_batch_reports_a_cell_that_is_not_an_integer(tmp_path, capsys):
     applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
-    write_csv(applicants, ["measure", "situation", "years_affiliated_hospital"],
+    write_csv(applicants, ["measure", "situation", "health_years_affiliated_hospital"],
               [["health", "recruit", "²"], ["health", "recruit", "3.5"], ["health", "recruit", "9" * 5000],
                ["health", "recruit", " 12 "]])
     assert main(["batch", str(applicants), "-o", str(report)]) == 1
     err = capsys.readouterr().err
-    assert all(f"第 {line} 行：years_affiliated_hospital: 应为整数" in err for line in (2, 3, 4)), err
+    assert all(f"第 {line} 行：health_years_affiliated_hospital: 应为整数" in err for line in (2, 3, 4)), err
     assert "Traceback" not in err
     assert [r["line"] for r in read_report(report)] == ["5"]
 
@@ -133,12 +134,12 @@ def test_schema_is_generated_from_the_questions(capsys):
     schema = json.loads(capsys.readouterr().out)
     assert list(schema["properties"]) == [q["id"] for q in checker.questions()]
     assert schema["additionalProperties"] is False and schema["required"] == ["measure"]
-    assert schema["properties"]["measure"]["enum"] == ["education", "health", None]
+    assert schema["properties"]["measure"]["enum"] == [*MEASURES, None]
 
 
 @pytest.mark.parametrize("command, check", [
     ("questions", lambda data: data == checker.questions()),
-    ("rules", lambda data: data == policy.load() and set(data["measures"]) == {"education", "health"}),
+    ("rules", lambda data: data == policy.load() and list(data["measures"]) == list(MEASURES)),
 ])
 def test_questions_and_rules_print_json(command, check, capsys):
     assert main([command]) == 0
@@ -148,8 +149,8 @@ def test_questions_and_rules_print_json(command, check, capsys):
 def test_batch_missing_names_the_next_tier_open_to_the_path(tmp_path, capsys):
     """An E graduate is told what D needs; a D graduate is not told to become a recruit with honours."""
     applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
-    header = ["measure", "situation", "university", "edu_grad_level", "edu_grad_full_time", "normal_major", "fresh_graduate",
-              "excellent_graduate", "service_commitment"]
+    header = ["measure", "situation", "edu_university", "edu_grad_level", "edu_grad_full_time", "edu_normal_major",
+              "edu_fresh_graduate", "edu_excellent_graduate", "service_commitment"]
     write_csv(applicants, header, [
         ["education", "graduate", "重庆大学", "master", "true", "true", "true", "true", "true"],
         ["education", "graduate", "西南大学", "master", "true", "true", "true", "true", "true"],
@@ -259,7 +260,7 @@ def test_evaluate_text_money_parts_add_up_for_flexible_introduction(tmp_path, ca
     assert total > 0 and sum(parts) == total, line
 
 
-HEADER = ["applicant", "measure", "situation", "birth_date", "edu_honours", "service_commitment", "school_type"]
+HEADER = ["applicant", "measure", "situation", "birth_date", "edu_honours", "service_commitment", "edu_school_type"]
 GOOD = ["张三", "education", "recruit", "1976-03-10", "national_model_teacher", "true", "compulsory"]
 
 
@@ -357,7 +358,7 @@ def test_header_problems_are_named_before_any_row_runs(tmp_path, header, expecte
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
 def test_batch_reads_what_excel_and_wps_save(tmp_path, encoding):
     applicants, report = tmp_path / "in.csv", tmp_path / "out.csv"
-    write_csv(applicants, HEADER + ["university"], [GOOD + ["西南大学"], ["李四·赵"] + GOOD[1:] + ["重庆大学"]],
+    write_csv(applicants, HEADER + ["edu_university"], [GOOD + ["西南大学"], ["李四·赵"] + GOOD[1:] + ["重庆大学"]],
               encoding=encoding)
     assert main(["batch", str(applicants), "-o", str(report), "--as-of", "2026-06-01"]) == 0
     assert [r["applicant"] for r in read_report(report)] == ["张三", "李四·赵"]
@@ -376,7 +377,7 @@ def run_cli(args, encoding, cwd):
 def test_any_console_prints_without_a_traceback(tmp_path, encoding):
     """A Chinese Windows console is GBK (no ✓ or ✗); a text answer may hold a lone surrogate."""
     path = tmp_path / "profile.json"
-    graduate = {"measure": "education", "situation": "graduate", "university": "西南\ud800大学", "edu_grad_level": "master"}
+    graduate = {"measure": "education", "situation": "graduate", "edu_university": "西南\ud800大学", "edu_grad_level": "master"}
     path.write_text(json.dumps(graduate), "ascii")  # JSON escapes the surrogate; the graduate path prints it
     for fmt in ("text", "json"):
         done = run_cli(["evaluate", str(path), "--format", fmt, "--as-of", "2026-06-01"], encoding, tmp_path)
@@ -420,10 +421,10 @@ def test_non_ascii_digits_are_a_format_error(tmp_path, digits, capsys):
         checker.evaluate({"measure": "health", "birth_date": "1990-01-02".translate(wide)})
     assert "应为 YYYY-MM-DD 格式的日期" in str(info.value)
     applicants = tmp_path / "in.csv"
-    write_csv(applicants, ["measure", "situation", "years_affiliated_hospital"],
+    write_csv(applicants, ["measure", "situation", "health_years_affiliated_hospital"],
               [["health", "recruit", "12".translate(wide)]])
     assert main(["batch", str(applicants), "-o", str(tmp_path / "out.csv")]) == 1
-    assert "第 2 行：years_affiliated_hospital: 应为整数" in capsys.readouterr().err
+    assert "第 2 行：health_years_affiliated_hospital: 应为整数" in capsys.readouterr().err
 
 
 def test_schedule_dates_stay_within_four_digit_years():

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import checker
 from checker.api import handle_json
+from checker.citation import MEASURES
 from checker.engine import GOODNESS
 from site_builder.text import load_measure
 
@@ -40,7 +41,7 @@ def answer(q: dict):
 
 @st.composite
 def profiles(draw, measure=None):
-    profile = {"measure": measure or draw(st.sampled_from(["education", "health"]))}
+    profile = {"measure": measure or draw(st.sampled_from(list(MEASURES)))}
     for q in QUESTIONS[1:]:
         if draw(st.integers(0, 4)):  # most questions answered, some left open
             profile[q["id"]] = draw(answer(q))

@@ -24,10 +24,10 @@ PROFILES = json.loads((Path(__file__).parent / "pyodide" / "selfcheck_profiles.j
 TEACHER = {"measure": "education", "situation": "recruit", "birth_date": "1992-03-01",
            "edu_honours": ["provincial_backbone_teacher"], "service_commitment": True}
 DOCTOR = {"measure": "health", "situation": "recruit", "birth_date": "1988-03-01", "health_title": "deputy_senior",
-          "degree": "doctor", "full_time_degree": "doctor", "med_degree_level": "doctor", "med_degree_full_time": True,
-          "medical_school": "medical", "primary_care_shortage": False,
-          "good_theory": True, "rich_clinical": True, "years_tertiary_hospital": 6, "years_deputy_director": 0,
-          "years_director": 0, "years_affiliated_hospital": 0, "health_c_declaration": True,
+          "health_degree": "doctor", "health_full_time_degree": "doctor", "health_med_degree_level": "doctor", "health_med_degree_full_time": True,
+          "health_medical_school": "medical", "health_primary_care_shortage": False,
+          "health_good_theory": True, "health_rich_clinical": True, "health_years_tertiary_hospital": 6, "health_years_deputy_director": 0,
+          "health_years_director": 0, "health_years_affiliated_hospital": 0, "health_c_declaration": True,
           "health_achievements": ["project_participant"], "service_commitment": True}
 
 

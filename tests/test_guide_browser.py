@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from checker.citation import MEASURES
+from checker.measures import DESCRIPTIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 RESULTS = ROOT / "test-results"
@@ -85,7 +88,7 @@ def test_campus_poster_prints_on_one_a4_sheet_with_its_qr_code(site_url, page):
     assert _pdf_pages(page.pdf(format="A4", print_background=True)) == 1
 
 
-@pytest.mark.parametrize("measure", ["education", "health"])
+@pytest.mark.parametrize("measure", MEASURES)
 def test_benefit_tables_print_whole(site_url, page, measure):
     page.set_viewport_size({"width": 700, "height": 1000})  # about an A4 sheet's printable width
     page.goto(site_url + f"guide/{measure}-benefits/")
@@ -141,7 +144,7 @@ def test_campus_poster_qr_code_opens_the_graduate_path_where_it_was_served(site_
 
 
 @pytest.mark.parametrize("entry, field, value", [
-    ("我是教师", "measure", "education"), ("我是医生", "measure", "health"),
+    *((f"我是{d['person']}", "measure", m) for m, d in DESCRIPTIONS.items()),
     ("我是应届毕业生", "situation", "graduate"),
 ])
 def test_home_page_entry_opens_the_selfcheck_with_its_path_preset(site_url, new_page, entry, field, value):

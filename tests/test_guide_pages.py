@@ -181,14 +181,13 @@ def test_scan_catches_a_typed_figure():
 
 def test_worked_examples_show_what_the_checker_answers():
     import datetime as dt
-    import tomllib
 
     import checker
-    from site_builder.guide.examples import CASES, EXAMPLES
+    from site_builder.guide.examples import worked_examples
 
     page = guide_markdown()["guide/examples.md"]
-    for stem in EXAMPLES:
-        case = tomllib.loads((CASES / f"{stem}.toml").read_text(encoding="utf-8"))
+    for example in worked_examples():
+        stem, case = example["stem"], example["case"]
         result = checker.evaluate(case["profile"], as_of=dt.date.fromisoformat(case["as_of"])).to_dict()
         if result["money"]:
             assert yuan(result["money"]["totals"]["total"]) in page, stem

@@ -13,6 +13,7 @@ import pytest
 
 import checker
 from checker.api import handle_json
+from checker.citation import MEASURES
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = json.loads((ROOT / "tests" / "pyodide" / "selfcheck_profiles.json").read_text(encoding="utf-8"))
@@ -241,18 +242,18 @@ def test_submission_before_ready_is_answered_once_ready(page, site_url):
 def test_skip_logic_and_graduate_path_preset(page, site_url):
     open_selfcheck(page, site_url, "?path=graduate")
     assert page.is_checked("#hc-situation-0")  # graduate
-    assert not page.locator('.hc-q[data-qid="normal_major"]').is_visible()  # education only
+    assert not page.locator('.hc-q[data-qid="edu_normal_major"]').is_visible()  # education only
     page.check("#hc-measure-0")
-    assert page.locator('.hc-q[data-qid="normal_major"]').is_visible()
-    assert not page.locator('.hc-q[data-qid="med_degree_level"]').is_visible()
+    assert page.locator('.hc-q[data-qid="edu_normal_major"]').is_visible()
+    assert not page.locator('.hc-q[data-qid="health_med_degree_level"]').is_visible()
     page.check("#hc-measure-1")
-    assert page.locator('.hc-q[data-qid="med_degree_level"]').is_visible()
-    assert not page.locator('.hc-q[data-qid="medical_school"]').is_visible()  # asked about a medical degree
-    page.check("#hc-med_degree_level-3")
-    assert page.locator('.hc-q[data-qid="medical_school"]').is_visible()
-    assert not page.locator('.hc-q[data-qid="normal_major"]').is_visible()
+    assert page.locator('.hc-q[data-qid="health_med_degree_level"]').is_visible()
+    assert not page.locator('.hc-q[data-qid="health_medical_school"]').is_visible()  # asked about a medical degree
+    page.check("#hc-health_med_degree_level-3")
+    assert page.locator('.hc-q[data-qid="health_medical_school"]').is_visible()
+    assert not page.locator('.hc-q[data-qid="edu_normal_major"]').is_visible()
     # A hidden question's inputs are disabled, so it is not part of the answers.
-    assert page.locator("#hc-normal_major-0").is_disabled()
+    assert page.locator("#hc-edu_normal_major-0").is_disabled()
 
 
 def test_share_link_restores_form_and_result_in_a_fresh_context(page, new_page, site_url):
@@ -302,18 +303,18 @@ def test_bad_input_gets_a_clear_chinese_message_on_the_field(page, site_url, con
     open_selfcheck(page, site_url)
     page.check("#hc-measure-1")
     page.check("#hc-situation-1")
-    page.fill("#hc-years_director", "99")  # above the question's max
+    page.fill("#hc-health_years_director", "99")  # above the question's max
     submit_and_wait(page)
     expected = json.loads(handle_json(json.dumps({"profile": {
-        "measure": "health", "situation": "recruit", "years_director": 99}})))
+        "measure": "health", "situation": "recruit", "health_years_director": 99}})))
     assert expected["ok"] is False
     shown = page.locator(".hc-errors li").all_inner_texts()
     assert len(shown) == len(expected["errors"])
     for error, text in zip(expected["errors"], shown):
         assert error["message"] in text
-    label = next(q["label"] for q in QUESTIONS if q["id"] == "years_director")
+    label = next(q["label"] for q in QUESTIONS if q["id"] == "health_years_director")
     assert any(label in text for text in shown)
-    assert page.locator('.hc-q[data-qid="years_director"][data-invalid]').count() == 1
+    assert page.locator('.hc-q[data-qid="health_years_director"][data-invalid]').count() == 1
     assert console_errors == []
 
 
@@ -335,7 +336,7 @@ def test_download_failure_explains_and_keeps_the_answers(page, site_url, site_di
     error = page.locator(".hc-error")
     assert error.is_visible() and "保留" in error.inner_text()
     hrefs = error.locator("a").evaluate_all("links => links.map(a => a.href)")
-    assert {site_url + "education/", site_url + "health/"} <= set(hrefs)
+    assert {site_url + f"{m}/" for m in MEASURES} <= set(hrefs)
     assert any("tiers" in h for h in hrefs) and any("benefits" in h for h in hrefs)
     for href in hrefs:  # every fallback page exists in the built site
         assert (site_dir / href[len(site_url):] / "index.html").is_file(), href

@@ -6,6 +6,7 @@ from __future__ import annotations
 import brotli
 import gzip
 import json
+import pathlib
 import re
 import urllib.request
 import zipfile
@@ -16,6 +17,8 @@ import pytest
 
 import checker
 import checker.policy
+from checker.citation import MEASURES
+from checker.questions import measure_file
 from site_builder import assets, selfcheck
 from site_builder.server import accepted_encodings
 from site_builder.stdlib import compiled_stdlib, required_entries, trimmed_stdlib
@@ -121,6 +124,17 @@ def test_built_site_ships_the_trimmed_standard_library(site_dir, runtime):
     assert all(i.compress_type == zipfile.ZIP_STORED for i in infos)  # the server compresses the whole
     assert brotli.decompress((shipped.parent / (shipped.name + ".br")).read_bytes()) == shipped.read_bytes()
     assert list(site_dir.rglob("python_stdlib.zip")) == [shipped]  # not the npm package's full one
+
+
+def test_built_wheel_ships_every_rule_and_data_file(site_dir, runtime):
+    """The browser reads the rules from the wheel: every file of checker/rules and checker/data
+    (the question files of each measure too) must be in it."""
+    package = pathlib.Path(checker.__file__).parent
+    expected = {p.relative_to(package.parent).as_posix() for folder in ("rules", "data")
+                for p in (package / folder).iterdir() if p.suffix in (".toml", ".csv")}
+    with zipfile.ZipFile(site_dir / runtime["wheel"]) as wheel:
+        shipped = set(wheel.namelist())
+    assert {f"checker/rules/{measure_file(m)}" for m in MEASURES} <= expected <= shipped, expected - shipped
 
 
 def test_selfcheck_page_preloads_the_runtime_and_knows_its_sizes(site_dir, runtime):
@@ -252,7 +266,7 @@ def test_the_university_field_suggests_names_built_into_the_page():
     """The form suggests university names as the person types, from a list built here (edu art.4
     D/E): a <datalist> tied to the field, full names and short names, nothing fetched."""
     html = selfcheck.form_html(checker.questions())
-    field = re.search(r'<input [^>]*name="university"[^>]*>', html).group(0)
+    field = re.search(r'<input [^>]*name="edu_university"[^>]*>', html).group(0)
     list_id = re.search(r'list="([^"]+)"', field).group(1)
     datalist = re.search(rf'<datalist id="{re.escape(list_id)}">(.*?)</datalist>', html).group(1)
     names = set(re.findall(r'<option value="([^"]+)">', datalist))

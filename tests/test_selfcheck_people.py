@@ -88,7 +88,7 @@ def test_teacher_from_another_district(new_page, site_url, console_errors):
     tick(page, "edu_honours", "省（市）级骨干教师")
     yes(page, "service_commitment")
     # 一级教师 only matters for the training programme (in-district teachers): not asked here.
-    assert not page.locator('.hc-q[data-qid="teacher_title"]').is_visible()
+    assert not page.locator('.hc-q[data-qid="edu_teacher_title"]').is_visible()
     page.click(".hc-submit")
     wait_result(page)
     profile = {"measure": "education", "situation": "recruit", "birth_date": "1992-03-01",
@@ -119,19 +119,19 @@ def test_senior_doctor_is_told_what_c_takes_and_no_campus_fair(new_page, site_ur
     open_form(page, site_url, "?path=doctor")
     tick(page, "situation", "考虑调入合川")
     page.fill("#hc-birth_date", "1988-03-01")
-    tick(page, "degree", "博士研究生")
-    tick(page, "full_time_degree", "博士研究生")
-    tick(page, "med_degree_level", "医学博士")
-    yes(page, "med_degree_full_time")
-    tick(page, "medical_school", "医学类院校")
-    for qid in ("good_theory", "rich_clinical", "health_c_declaration", "service_commitment"):
+    tick(page, "health_degree", "博士研究生")
+    tick(page, "health_full_time_degree", "博士研究生")
+    tick(page, "health_med_degree_level", "医学博士")
+    yes(page, "health_med_degree_full_time")
+    tick(page, "health_medical_school", "医学类院校")
+    for qid in ("health_good_theory", "health_rich_clinical", "health_c_declaration", "service_commitment"):
         yes(page, qid)
-    yes(page, "primary_care_shortage", False)
+    yes(page, "health_primary_care_shortage", False)
     tick(page, "health_title", "副高级")
-    for qid, years in (("years_affiliated_hospital", 0), ("years_tertiary_hospital", 6),
-                       ("years_deputy_director", 0), ("years_director", 0)):
+    for qid, years in (("health_years_affiliated_hospital", 0), ("health_years_tertiary_hospital", 6),
+                       ("health_years_deputy_director", 0), ("health_years_director", 0)):
         page.fill(f"#hc-{qid}", str(years))
-    yes(page, "overseas_achievement", False)
+    yes(page, "health_overseas_achievement", False)
     tick(page, "health_achievements", "省（市）级及以上科研项目课题主要参与人员")
     page.click(".hc-submit")
     wait_result(page)
@@ -159,13 +159,13 @@ def test_graduate_from_the_poster_queued_submit(new_page, site_url, console_erro
     open_form(page, site_url, "?path=graduate")
     tick(page, "measure", "教育")
     assert not page.locator('.hc-q[data-qid="birth_date"]').is_visible()  # D/E have no age limit
-    assert page.locator('.hc-q[data-qid="school_type"] .hc-optional').is_visible()
+    assert page.locator('.hc-q[data-qid="edu_school_type"] .hc-optional').is_visible()
     tick(page, "edu_grad_level", "硕士研究生")
     yes(page, "edu_grad_full_time")
-    page.fill("#hc-university", "西南大学")
-    yes(page, "normal_major")
-    yes(page, "fresh_graduate")
-    yes(page, "excellent_graduate")
+    page.fill("#hc-edu_university", "西南大学")
+    yes(page, "edu_normal_major")
+    yes(page, "edu_fresh_graduate")
+    yes(page, "edu_excellent_graduate")
     yes(page, "service_commitment")
     page.click(".hc-submit")
     submit = page.locator(".hc-submit")
@@ -181,9 +181,9 @@ def test_graduate_from_the_poster_queued_submit(new_page, site_url, console_erro
         route.continue_()
     wait_result(page)
     assert submit.inner_text() == "查看结果" and not queued.is_visible()
-    profile = {"measure": "education", "situation": "graduate", "university": "西南大学", "edu_grad_level": "master",
-               "edu_grad_full_time": True, "normal_major": True, "fresh_graduate": True, "excellent_graduate": True,
-               "service_commitment": True}
+    profile = {"measure": "education", "situation": "graduate", "edu_university": "西南大学",
+               "edu_grad_level": "master", "edu_grad_full_time": True, "edu_normal_major": True,
+               "edu_fresh_graduate": True, "edu_excellent_graduate": True, "service_commitment": True}
     summary = summary_of(profile)
     assert_summary_shown(page, summary)
     assert page.locator(".hc-summary .hc-next").inner_text().startswith("下一步：现场考核招聘")
@@ -200,7 +200,7 @@ def fill_teacher(page, site_url):
     page.fill("#hc-birth_date", "1980-05-01")
     tick(page, "edu_honours", "省（市）级特级教师")
     yes(page, "service_commitment")
-    tick(page, "school_type", "义务教育")
+    tick(page, "edu_school_type", "义务教育")
     page.click(".hc-submit")
     wait_result(page)
 
@@ -245,7 +245,7 @@ def test_someone_shares_a_result(new_page, site_url, console_errors):
     assert page.evaluate("navigator.clipboard.readText()") == link
     assert page.evaluate("window.hcSameDocument === true")  # no reload
     assert page.locator(".hc-stale").is_hidden()
-    tick(page, "school_type", "其他非义务教育阶段学校")
+    tick(page, "edu_school_type", "其他非义务教育阶段学校")
     stale = page.locator(".hc-stale")
     assert stale.is_visible() and "已过期" in stale.inner_text()
     shot(page, "share-stale")

@@ -9,7 +9,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from checker.citation import Citation
+from checker.citation import MEASURES, Citation
+from checker.measures import DESCRIPTIONS
 from site_builder.text import lookup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,7 @@ def site_pages(site_dir: Path) -> list[str]:
 
 
 def test_the_site_has_the_home_page_and_both_texts(site_dir):
-    assert {"", "education/", "health/"} <= set(site_pages(site_dir))
+    assert {"", *(f"{m}/" for m in MEASURES)} <= set(site_pages(site_dir))
 
 
 def test_every_page_loads_without_offsite_requests_or_errors(
@@ -189,7 +190,8 @@ def test_phone_menu_opens_the_navigation(site_url, new_page):
     page = new_page(**PHONE)
     page.goto(site_url + "education/")
     page.locator("label.md-header__button[for=__drawer]").click()
-    expect(page.locator(".md-nav--primary").get_by_text("卫生人才办法全文")).to_be_visible()
+    for about in DESCRIPTIONS.values():  # each text's entry (the open page's: its label first, then a link)
+        expect(page.locator(".md-nav--primary").get_by_text(about["nav"]["text"]).first).to_be_visible()
 
 
 def test_print_view_shows_the_text_without_navigation(site_url, page):

@@ -27,10 +27,11 @@ def test_text_rebuilt_from_the_model_equals_the_source(measure_id):
     ]
 
 
-@pytest.mark.parametrize("measure_id, count", ARTICLE_COUNTS.items())
-def test_articles_run_from_the_first_to_the_last_without_gaps(measure_id, count):
+@pytest.mark.parametrize("measure_id", MEASURES)
+def test_articles_run_from_the_first_to_the_last_without_gaps(measure_id):
+    # Every measure needs its count here: a measure without one fails (KeyError), never skipped.
     numbers = [a.number for a in load_measure(measure_id).articles]
-    assert numbers == list(range(1, count + 1))
+    assert numbers == list(range(1, ARTICLE_COUNTS[measure_id] + 1))
 
 
 @pytest.mark.parametrize("measure_id", MEASURES)

@@ -252,14 +252,8 @@ function showFailure(root, reason) {
   // The static pages say the same as the checker: tiers, benefits and the full texts.
   const links = document.createElement("p");
   links.append("您也可以直接阅读各层次人才的条件和待遇：");
-  const pages = [
-    ["guide/education-tiers/", "教育人才类别与条件"],
-    ["guide/education-benefits/", "教育人才待遇"],
-    ["guide/health-tiers/", "卫生人才类别与条件"],
-    ["guide/health-benefits/", "卫生人才待遇"],
-    ["education/", "教育人才办法全文"],
-    ["health/", "卫生人才办法全文"],
-  ];
+  // [path from the site root, title] of each, from the measures' descriptions (site_builder/selfcheck.py).
+  const pages = JSON.parse(root.dataset.fallback || "[]");
   pages.forEach(([path, label], n) => {
     if (n) links.append("、");
     const a = document.createElement("a");

@@ -18,12 +18,15 @@ import shutil
 from pathlib import Path
 
 import checker.policy
+from site_builder.generated import GeneratedPage
 from site_builder.guide.campus import campus_page
 from site_builder.guide.compare import compare_page
 from site_builder.guide.examples import examples_page
 from site_builder.guide.glossary import glossary_page
 from site_builder.guide.literate import article_rules
 from site_builder.guide.measure_pages import benefits_page, page_path, procedures_page, tiers_page
+from site_builder.measures import compare_title
+from site_builder.opendata import opendata_page
 
 __all__ = ["guide_pages", "guide_markdown", "install_guide_assets", "article_rules"]
 
@@ -43,15 +46,13 @@ def _index(data: dict) -> str:
         out += [f"- [{title}]({page_path(measure, topic).removeprefix('guide/')})" for topic, title in names.items()]
         out.append("")
     out += ["## 更多 {: #more }", "",
-            "- [两个办法对照](compare.md)", "- [典型示例](examples.md)", "- [术语与常见问题](glossary.md)",
+            f"- [{compare_title()}](compare.md)", "- [典型示例](examples.md)", "- [术语与常见问题](glossary.md)",
             "- [校园招聘（可打印海报）](campus.md)", "- [开放数据](opendata.md)", "- [自测](../selfcheck.md)", ""]
     return "\n".join(out)
 
 
 def guide_markdown(data: dict | None = None) -> dict[str, str]:
     """Source path → Markdown of every guide page."""
-    from site_builder.opendata import opendata_page
-
     data = data if data is not None else checker.policy.load()
     questions = {q["id"]: q for q in data["questions"]}
     pages = {"guide/index.md": _index(data)}
@@ -79,8 +80,6 @@ def _wrapped(markdown: str) -> str:
 
 def guide_pages():
     """Page generator: the guide pages under /guide/."""
-    from site_builder.pages import GeneratedPage  # here, not at the top: pages.py imports us
-
     for src, markdown in guide_markdown().items():
         yield GeneratedPage(src, markdown)
 

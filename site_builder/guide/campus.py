@@ -1,4 +1,5 @@
-"""校园招聘 kit: a one-screen summary for graduates (tiers D/E of both measures), a QR code that
+"""校园招聘 kit: a one-screen summary for graduates (the tiers each measure recruits on campus: its
+note in the role campus_recruitment), a QR code that
 opens the self-check's graduate path, the event (date, venue, contact) when configured, and an A4
 print layout.
 
@@ -17,8 +18,9 @@ import segno
 
 from site_builder import siteconfig
 from site_builder.assets import offline_box
-from site_builder.guide.common import MEASURE_SHORT_NAMES, cite, note
+from site_builder.guide.common import MEASURE_SHORT_NAMES, cite
 from site_builder.guide.measure_pages import criterion_lines, benefit_table
+from site_builder.measures import joined, role_note
 
 PAGE = "guide/campus.md"
 SELFCHECK_PATH = "selfcheck/?path=graduate"
@@ -74,8 +76,10 @@ def event_lines(settings: dict) -> list[str]:
 
 
 def graduate_tiers(rules: dict) -> list[str]:
-    """The tiers recruited on campus: those the rule data sends through 现场考核招聘."""
-    return note(rules, "campus_recruitment")["tiers"]
+    """The tiers recruited on campus: those the rule data sends through 现场考核招聘 (none when the
+    measure names no note in that role)."""
+    procedure = role_note(rules, "campus_recruitment")
+    return procedure.get("tiers", []) if procedure else []
 
 
 def campus_page(data: dict, base_url: str | None = None, settings: dict | None = None) -> str:
@@ -83,23 +87,26 @@ def campus_page(data: dict, base_url: str | None = None, settings: dict | None =
     base_url = base_url if base_url is not None else site_url()
     settings = settings if settings is not None else siteconfig.extra()
     questions = {q["id"]: q for q in data["questions"]}
-    recruited = sorted({t for rules in data["measures"].values() for t in graduate_tiers(rules)})
+    # The measures that recruit on campus (a measure without a campus_recruitment note does not).
+    measures = {m: rules for m, rules in data["measures"].items() if graduate_tiers(rules)}
+    recruited = sorted({t for rules in measures.values() for t in graduate_tiers(rules)})
     tier_letters = "、".join(f"{t.upper()}类" for t in recruited)
     poster = [
         '<div class="hc-poster" markdown>',
         "",
         "# 合川区引才：应届毕业生看这里 {: #campus }",
         "",
-        f"合川区面向优秀应届毕业生引进**急需紧缺教育人才和卫生人才（{tier_letters}）**，"
+        f"合川区面向优秀应届毕业生引进**急需紧缺{joined(MEASURE_SHORT_NAMES[m] + '人才' for m in measures)}"
+        f"（{tier_letters}）**，"
         "现场考核、现场体检、现场签约。下面是各类人才可享受的待遇标准：",
         "",
         *event_lines(settings),
     ]
-    for measure, rules in data["measures"].items():
+    for measure, rules in measures.items():
         table = benefit_table(rules, "introduction", only=set(graduate_tiers(rules)))
         poster += [f"## {MEASURE_SHORT_NAMES[measure]}人才 {{: #{measure} }}", "",
                    '<div class="hc-table" markdown>', "", *table, "", "</div>", ""]
-        commitment = note(rules, "service_commitment")
+        commitment = role_note(rules, "service_commitment")
         if commitment:
             poster += [f"{escape(commitment['text'])} {cite(commitment['citation'], PAGE)}", ""]
     poster += [
@@ -114,7 +121,7 @@ def campus_page(data: dict, base_url: str | None = None, settings: dict | None =
                "## 条件一览 {: #conditions }", "",
                '<p class="hc-print-hint">招聘展位可直接打印本页：打印时只保留上方的A4海报。</p>', "",
                offline_box(), ""]
-    for measure, rules in data["measures"].items():
+    for measure, rules in measures.items():
         for entry in next(p for p in rules["programmes"] if p["id"] == "introduction")["tiers"]:
             if entry["tier"] not in graduate_tiers(rules):
                 continue
@@ -123,7 +130,7 @@ def campus_page(data: dict, base_url: str | None = None, settings: dict | None =
             for cid in tier["criteria"] + entry["also"]:
                 details += criterion_lines(rules, questions, cid, PAGE)
             details.append("")
-        procedure = note(rules, "campus_recruitment")
+        procedure = role_note(rules, "campus_recruitment")
         if procedure:
             details += [f"**{MEASURE_SHORT_NAMES[measure]}人才怎样招聘**：{escape(procedure['text'])} "
                         f"{cite(procedure['citation'], PAGE)}", ""]

@@ -6,12 +6,15 @@ Every figure a guide page shows is formatted here from a value of the rule data
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
-from checker.citation import MEASURE_SHORT_NAMES  # noqa: F401 (re-exported for the page modules)
-from checker.money import MONTHS_PER_YEAR, Benefit
-from checker.summary import PROJECT_KINDS, RECURRING_KINDS, yuan_text
+# Re-exported for the page modules: the checker's one format of an amount, the measures' names
+# and the benefit kinds.
+from checker.amounts import per_month_text as per_month  # noqa: F401
+from checker.amounts import yuan_text as yuan  # noqa: F401
+from checker.benefit_kinds import KINDS, MONTHS_PER_YEAR, PROJECT_KINDS  # noqa: F401
+from checker.citation import MEASURE_SHORT_NAMES  # noqa: F401
+from checker.money import Benefit, Income, income, own_benefits
 
 
 def root_prefix(page: str) -> str:
@@ -31,16 +34,6 @@ def cite_html(citation: dict, page: str, text: str | None = None) -> str:
     return f'<a class="hc-cite" href="{target}">{escape(text or citation["label"])}</a>'
 
 
-def yuan(amount: int) -> str:
-    """An amount as the measures write it (4.8万元, 500元): the checker's one format, which the
-    自测 result, print view and CLI use too."""
-    return yuan_text(amount)
-
-
-def per_month(amount: int) -> str:
-    return f"{amount}元/月"
-
-
 def benefit_total(entry: dict, tier: str) -> int | None:
     """What a tier receives from one benefit over its whole term (None: not a fixed sum)."""
     amount = entry.get("amounts", {}).get(tier)
@@ -51,7 +44,7 @@ def benefit_total(entry: dict, tier: str) -> int | None:
 
 def summable(entry: dict) -> bool:
     """Benefits that add up to a fixed sum (not the per-month-worked flexible allowance)."""
-    return bool(entry.get("amounts")) and entry["kind"] != "monthly_by_time"
+    return bool(entry.get("amounts")) and not KINDS[entry["kind"]].by_time
 
 
 def programme_total(rules: dict, programme_id: str, tier: str) -> int | None:
@@ -61,43 +54,14 @@ def programme_total(rules: dict, programme_id: str, tier: str) -> int | None:
     return sum(totals) if totals else None
 
 
-# RECURRING_KINDS: money paid to the person every year of its schedule (安家补助 in instalments,
-# 生活资助 monthly); PROJECT_KINDS: applied for per project and paid after review (教研/科研资助),
-# funding, not income. Both as checker.summary reads them for a result.
+def tier_money(rules: dict, programme_id: str, tier: str) -> Income:
+    """What one tier of a programme receives, as every page shows it: the checker's income per
+    year and over its schedule (checker.money.income, as the result's summary), project funding
+    apart."""
+    return income(own_benefits(rules, programme_id, tier))
 
 
-@dataclass(frozen=True)
-class TierMoney:
-    """What one tier of a programme receives, as every page shows it (the one place it is worked
-    out from the rule data): income per year and over its schedule, project funding apart."""
-    per_year: int | None  # income a year, averaged over the schedule (元, rounded)
-    years: int | None  # length of the income schedule in years
-    income: int | None  # income over the whole schedule
-    project: int | None  # project funding that may be applied for (not income)
-
-
-def tier_money(rules: dict, programme_id: str, tier: str) -> TierMoney:
-    schedule: dict[int, int] = {}
-    project = []
-    for entry in rules["benefits"]:
-        amount = entry.get("amounts", {}).get(tier)
-        if entry["programme"] != programme_id or amount is None:
-            continue
-        benefit = Benefit(entry, tier, amount)
-        if entry["kind"] in RECURRING_KINDS:
-            for year, paid in benefit.yearly().items():
-                schedule[year] = schedule.get(year, 0) + paid
-        elif entry["kind"] in PROJECT_KINDS:
-            project.append(amount)
-    income = sum(schedule.values()) if schedule else None
-    years = len(schedule) or None
-    return TierMoney(
-        per_year=round(income / years) if income is not None else None,
-        years=years, income=income, project=sum(project) if project else None,
-    )
-
-
-def income_text(money: TierMoney) -> str | None:
+def income_text(money: Income) -> str | None:
     """每年约X万元（税前），N年共Y万元: the income of a tier as every page words it."""
     if not money.per_year:
         return None
@@ -110,7 +74,8 @@ def short_label(citation: dict) -> str:
 
 
 def months(entry: dict) -> int:
-    return entry["years"] * MONTHS_PER_YEAR
+    """The months a benefit's schedule runs (its kind says for how many years)."""
+    return KINDS[entry["kind"]].schedule_years(entry) * MONTHS_PER_YEAR
 
 
 def badge(text: str, kind: str = "") -> str:

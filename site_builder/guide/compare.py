@@ -1,20 +1,30 @@
-"""Education and health side by side: amounts, age limits, programmes and who pays."""
+"""The measures side by side (a column each, in their order): amounts, age limits, programmes and
+who pays."""
 
 from __future__ import annotations
 
 from html import escape
 
-from site_builder.guide.common import (MEASURE_SHORT_NAMES, age_limit, cite, md_cell, per_month,
+from site_builder.guide.common import (KINDS, MEASURE_SHORT_NAMES, age_limit, cite, md_cell, per_month,
                                        programme_total, short_label, tier_ids, yuan,
                                        income_text, tier_money)
 from site_builder.guide.measure_pages import funding_table
+from site_builder.measures import count_word, joined
 
 PAGE = "guide/compare.md"
 
 
 def _tier_label(rules: dict, tier: str) -> str:
-    """"A类教育人才" → "A类人才": the same row for both measures."""
-    return rules["tiers"][tier]["name"].replace("教育", "").replace("卫生", "")
+    """"A类教育人才" → "A类人才": the same row for every measure."""
+    name = rules["tiers"][tier]["name"]
+    for short in MEASURE_SHORT_NAMES.values():
+        name = name.replace(short, "")
+    return name
+
+
+def _first_with(measures: dict, tier: str) -> dict:
+    """The rules of the first measure that has the tier (its name labels the row)."""
+    return next(r for r in measures.values() if tier in r["tiers"])
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -26,8 +36,8 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
 def compare_page(data: dict) -> str:
     measures = data["measures"]
     head = ["类别", *(f"{MEASURE_SHORT_NAMES[m]}人才" for m in measures)]
-    out = ["# 教育与卫生人才办法对照", "",
-           "两个办法结构相同，标准不同。下表逐项对照，每个数字后的链接直达对应条款。", ""]
+    out = [f"# {joined((MEASURE_SHORT_NAMES[m] for m in measures), '与')}人才办法对照", "",
+           f"{count_word(len(measures))}个办法结构相同，标准不同。下表逐项对照，每个数字后的链接直达对应条款。", ""]
 
     # Benefits present in either measure, in the order they first appear.
     benefit_ids = []
@@ -39,7 +49,7 @@ def compare_page(data: dict) -> str:
         entries = {m: next((b for b in r["benefits"] if b["id"] == bid), None) for m, r in measures.items()}
         names = "／".join(dict.fromkeys(e["name"] for e in entries.values() if e))
         first = next(e for e in entries.values() if e)
-        monthly = first["kind"] in ("monthly", "monthly_by_time")
+        monthly = KINDS[first["kind"]].per_month
         programme = next(p["name"] for r in measures.values() for p in r["programmes"] if p["id"] == first["programme"])
         programme = programme.split("（")[0]
         out += [f"## {programme}：{escape(names)}{'（每月）' if monthly else ''} {{: #{bid.replace('_', '-')} }}", ""]
@@ -47,7 +57,7 @@ def compare_page(data: dict) -> str:
                                    for t in tier_ids(r, first["programme"]) if t in entries[m]["amounts"]))
         rows = []
         for t in tiers:
-            row = [_tier_label(next(iter(measures.values())), t)]
+            row = [_tier_label(_first_with(measures, t), t)]
             for m, e in entries.items():
                 amount = e["amounts"].get(t) if e else None
                 row.append("—" if amount is None else
@@ -61,7 +71,7 @@ def compare_page(data: dict) -> str:
     tiers = list(dict.fromkeys(t for r in measures.values() for t in tier_ids(r, "introduction")))
     rows = []
     for t in tiers:
-        row = [_tier_label(next(iter(measures.values())), t)]
+        row = [_tier_label(_first_with(measures, t), t)]
         for rules in measures.values():
             text = income_text(tier_money(rules, "introduction", t)) if t in rules["tiers"] else None
             row.append(text or "—")
@@ -72,7 +82,7 @@ def compare_page(data: dict) -> str:
     tiers = list(dict.fromkeys(t for r in measures.values() for t in r["tiers"]))
     rows = []
     for t in tiers:
-        row = [_tier_label(next(r for r in measures.values() if t in r["tiers"]), t)]
+        row = [_tier_label(_first_with(measures, t), t)]
         for rules in measures.values():
             limit = age_limit(rules, t) if t in rules["tiers"] else None
             row.append(f"{'原则上' if limit.get('principle') else ''}不超过{limit['limit']}周岁 "

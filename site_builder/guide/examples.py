@@ -9,20 +9,23 @@ from html import escape
 from pathlib import Path
 
 import checker
+from checker.citation import MEASURES
 from site_builder.guide.common import MEASURE_SHORT_NAMES, cite, yuan
 
 PAGE = "guide/examples.md"
 CASES = Path(__file__).resolve().parents[2] / "tests" / "cases"
-# The typical people shown: file stem of tests/cases/ → who they are, in page order.
-EXAMPLES = {
-    "edu_d_moe_normal_master": "教育部直属师范大学师范专业的应届硕士毕业生",
-    "edu_e_985_normal_major": "“985”高校师范专业的应届本科毕业生",
-    "edu_c_backbone_teacher": "省级骨干教师，调入非义务教育阶段学校",
-    "edu_training_young_age_40": "区内的一级教师，申报青年骨干",
-    "health_a_two_achievements_b": "有两项业绩的副高级职称医生",
-    "health_d_medical_doctor": "医学院校毕业的全日制医学博士",
-    "health_e_age_36_review": "超过“原则上”年龄上限的医学硕士",
-}
+
+
+def worked_examples() -> list[dict]:
+    """The cases that say they are a worked example (`example = "who they are"`), each as
+    {"stem", "title", "case"}: which cases are shown is said by the cases, so renaming one
+    does not break the page."""
+    out = []
+    for path in sorted(CASES.glob("*.toml")):
+        case = tomllib.loads(path.read_text(encoding="utf-8"))
+        if "example" in case:
+            out.append({"stem": path.stem, "title": case["example"], "case": case})
+    return out
 
 
 def _answer(question: dict, value) -> str:
@@ -34,14 +37,26 @@ def _answer(question: dict, value) -> str:
     return labels.get(value, str(value))
 
 
-def example_section(index: int, title: str, case: dict, questions: dict[str, dict]) -> list[str]:
+def _evaluate(case: dict) -> dict:
+    return checker.evaluate(case["profile"], as_of=dt.date.fromisoformat(case["as_of"])).to_dict()
+
+
+def _order(result: dict) -> tuple[int, int]:
+    """Page order within a measure: the programme and tier the result names, in the data's order."""
+    for i, programme in enumerate(result["programmes"]):
+        if programme["highest_tier"]:
+            return i, [t["id"] for t in programme["tiers"]].index(programme["highest_tier"])
+    return len(result["programmes"]), 0
+
+
+def example_section(index: int, title: str, case: dict, result: dict, questions: dict[str, dict]) -> list[str]:
     """One worked example; `questions` maps question id → question (labels of the answers)."""
     profile = case["profile"]
-    as_of = dt.date.fromisoformat(case["as_of"])
-    result = checker.evaluate(profile, as_of=as_of).to_dict()
     situation = _answer(questions["situation"], profile.get("situation"))
-    out = [f"## 示例{index}：{escape(title)} {{: #example-{index} }}", "",
-           f"{MEASURE_SHORT_NAMES[profile['measure']]}人才 · {escape(situation)} · 评估日期：{case['as_of']}", "", "<details class=\"note\"><summary>填写的情况</summary>", "", "<ul>"]
+    who = f"{MEASURE_SHORT_NAMES[profile['measure']]}人才 · {escape(situation)}"
+    out = [f"### 示例{index}：{escape(title)} {{: #example-{index} }}", "",
+           f"{who} · 评估日期：{case['as_of']}", "",
+           "<details class=\"note\"><summary>填写的情况</summary>", "", "<ul>"]
     for qid, value in profile.items():
         if qid in ("measure", "situation"):
             continue
@@ -70,13 +85,23 @@ def example_section(index: int, title: str, case: dict, questions: dict[str, dic
 
 
 def examples_page() -> str:
+    """The worked examples grouped by measure (every measure of MEASURES, in order), each group
+    closed by its own measure's disclaimer."""
     out = ["# 典型示例", "",
            "以下示例的结果由自测程序按同一份规则数据计算得出（以示例中的评估日期计算年龄）。"
            "“需评审”表示该项须由评审认定，自测无法判断。", ""]
     questions = {q["id"]: q for q in checker.questions()}
-    for index, (stem, title) in enumerate(EXAMPLES.items(), start=1):
-        case = tomllib.loads((CASES / f"{stem}.toml").read_text(encoding="utf-8"))
-        out += example_section(index, title, case, questions)
-    disclaimer = checker.evaluate({"measure": "education"}).to_dict()["disclaimer"]
-    out += [f"*{escape(disclaimer['text'])}*", ""]
+    examples = [{**e, "result": _evaluate(e["case"])} for e in worked_examples()]
+    index = 0
+    for measure in MEASURES:
+        shown = sorted((e for e in examples if e["result"]["measure"] == measure),
+                       key=lambda e: (_order(e["result"]), e["stem"]))
+        out += [f"## {MEASURE_SHORT_NAMES[measure]}人才 {{: #{measure} }}", ""]
+        if not shown:
+            out += ["暂无示例。", ""]
+            continue
+        for e in shown:
+            index += 1
+            out += example_section(index, e["title"], e["case"], e["result"], questions)
+        out += [f"*{escape(shown[0]['result']['disclaimer']['text'])}*", ""]
     return "\n".join(out)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from html import escape
 
 from checker.citation import MEASURES
-from site_builder.guide.common import MEASURE_SHORT_NAMES, cite, note
+from site_builder.guide.common import MEASURE_SHORT_NAMES, cite
+from site_builder.measures import compare_title, count_word, role_note
 from site_builder.text import load_measure
 
 PAGE = "guide/glossary.md"
@@ -55,7 +56,7 @@ def _slug(index: int) -> str:
 
 def glossary_page(data: dict) -> str:
     out = ["# 术语与常见问题", "", "## 术语 {: #terms }", "",
-           "每个术语后列出两个办法中使用它的条款。", ""]
+           f"每个术语后列出{count_word(len(MEASURES))}个办法中使用它的条款。", ""]
     for index, (term, meaning) in enumerate(TERMS.items(), start=1):
         uses = _uses(term)
         where = "见：" + "、".join(uses) if uses else "办法原文未直接使用此词。"
@@ -67,7 +68,7 @@ def glossary_page(data: dict) -> str:
         out += [f"### 自测结果是正式认定吗？（{short}） {{: #faq-{measure}-official }}", "",
                 f"不是。自测只是根据你填写的情况对照办法条文作出的参考，是否符合、属于哪一类，"
                 f"以评审和主管部门的认定为准。本办法由{escape(d['interpreters'])}负责解释（{cite(d['citation'], PAGE)}）。", ""]
-        commitment = note(rules, "service_commitment")
+        commitment = role_note(rules, "service_commitment")
         if commitment:
             out += [f"### 不签服务承诺也能享受待遇吗？（{short}） {{: #faq-{measure}-commitment }}", "",
                     f"{escape(commitment['text'])} {cite(commitment['citation'], PAGE)}", ""]
@@ -78,5 +79,5 @@ def glossary_page(data: dict) -> str:
                     f"{cite(settling['citation'], PAGE)}", ""]
     out += ["### 超过年龄上限就一定不符合吗？ {: #faq-age }", "",
             "办法中的年龄上限多为“原则上不超过”，超出时自测结果为“需评审”而不是“不符合”，由评审认定。"
-            "各类人才的年龄上限见[两个办法对照](compare.md#age)。", ""]
+            f"各类人才的年龄上限见[{compare_title()}](compare.md#age)。", ""]
     return "\n".join(out)

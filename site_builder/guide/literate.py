@@ -7,13 +7,9 @@ from functools import lru_cache
 from html import escape
 
 import checker.policy
+from checker.benefit_kinds import KINDS
+from checker.operators import OPERATORS
 from site_builder.guide.common import per_month, short_label, yuan
-
-OP_TEXT = {
-    "in": "回答为其一即可", "true": "回答“是”", "claim": "回答“是”时需评审",
-    "review": "须由评审认定", "all": "各项均须满足", "any": "满足任一项即可",
-    "university": "按院校名单判断", "medical_school": "按院校名单和本人回答判断",
-}
 
 
 @lru_cache(maxsize=None)
@@ -31,24 +27,13 @@ def _label(c: dict, value: str) -> str:
 
 
 def _criterion_values(c: dict) -> str:
-    op = c["op"]
-    if op == "age_at_most":
-        return f"年龄不超过{c['limit']}周岁" + ("（原则上：超出需评审）" if c.get("principle") else "")
-    if op == "at_least":
-        return f"不少于{c['min']}{c.get('unit', '')}"
-    if op == "rank_at_least":
-        return f"至少为“{_label(c, c['min'])}”"
-    if op == "count_at_least":
-        return f"至少{c['n']}项" + ("（含同等层次时需评审）" if c.get("review_values") else "")
-    if op == "any_in":
-        return f"任一项：{'、'.join(_label(c, v) for v in c['values'])}" + ("（同等层次需评审）" if c.get("review_values") else "")
-    return OP_TEXT.get(op, op)
+    return OPERATORS[c["op"]].guide_text(c, lambda value: _label(c, value))
 
 
 def _benefit_values(b: dict, tiers: dict) -> str:
     if not b.get("amounts"):
         return b["condition"]
-    monthly = b["kind"] in ("monthly", "monthly_by_time")
+    monthly = KINDS[b["kind"]].per_month
     return "；".join(f"{tiers[t]['name']}：{per_month(a) if monthly else yuan(a)}" for t, a in b["amounts"].items())
 
 

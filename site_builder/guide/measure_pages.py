@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from html import escape
 
+from checker.benefit_kinds import KINDS
 from checker.citation import Citation
-from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite,
-                                       cite_html, md_cell, months, note, per_month, programme_total,
-                                       summable, tier_ids, tier_money, yuan,
-                                       income_text)
+from checker.operators import OPERATORS
+from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total, cite, cite_html,
+                                       income_text, md_cell, months, per_month, programme_total,
+                                       summable, tier_ids, tier_money, yuan)
 from site_builder.guide.diagram import procedure_svg
+from site_builder.measures import role_note
 from site_builder.text import lookup
 
-# Notes of the rule data that belong to another section than the programme they name.
+# Roles of notes (the [measure] table's notes) that belong to another section than the programme they name.
 ELIGIBILITY_NOTES = ("annual_assessment", "benefits_end", "benefits_clawback")
-
-OP_BADGES = {"claim": ("需评审", "review"), "review": ("需评审", "review")}
-GROUP_HINTS = {"all": "以下各项均须满足", "any": "满足以下任一项即可"}
 
 
 def page_path(measure: str, topic: str) -> str:
@@ -47,20 +46,21 @@ def _choice_labels(questions: dict, field: str) -> dict:
 
 def criterion_lines(rules: dict, questions: dict, cid: str, page: str, depth: int = 0) -> list[str]:
     c = rules["criteria"][cid]
+    op = OPERATORS[c["op"]]
     marks = []
     if c.get("principle"):
         marks.append(badge("原则上：超出需评审", "principle"))
-    if c["op"] in OP_BADGES:
-        marks.append(badge(*OP_BADGES[c["op"]]))
+    if op.guide_badge:
+        marks.append(badge(*op.guide_badge))
     if c.get("declaration"):
         marks.append(badge("本人声明", "declaration"))
-    hint = GROUP_HINTS.get(c["op"])
+    hint = op.guide_hint
     indent = "    " * depth
     text = escape(c["label"]) + (f"（{hint}）" if hint else "")
     lines = [indent + "- " + " ".join([text, *marks, cite(c["citation"], page)])]
     for child in c.get("of", []):
         lines += criterion_lines(rules, questions, child, page, depth + 1)
-    if c["op"] in ("any_in", "count_at_least"):
+    if op.lists_choices:
         labels = _choice_labels(questions, c["field"])
         review = set(c.get("review_values", []))
         values = c.get("values") or [v for v in labels if v not in review]
@@ -81,11 +81,12 @@ def tiers_page(measure: str, rules: dict, questions: dict) -> str:
         f"标有{badge('原则上：超出需评审', 'principle')}的条件是“原则上”的限制，超出时不一定不符合，需由评审认定；"
         f"标有{badge('需评审', 'review')}的条件（如“同等层次”）自测无法判断，由专家评审认定。",
         "",
-        f"想知道自己符合哪一类，请用[自测](../selfcheck.md)。",
+        "想知道自己符合哪一类，请用[自测](../selfcheck.md)。",
         "",
     ]
     for programme in rules["programmes"]:
-        out += [f"## {programme['name']} {{: #{programme['id']} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
+        out += [f"## {programme['name']} {{: #{programme['id']} }}", "",
+                f"依据：{cite(programme['citation'], page)}", ""]
         for entry in programme["tiers"]:
             # One fold per tier: a phone shows the list of tiers first (web: hc-page.js opens the
             # fold a link points into).
@@ -112,24 +113,12 @@ def _tier_summary(measure: str, rules: dict, programme_id: str, tier: str) -> st
     parts.append(f"[待遇详情]({page_path(measure, 'benefits').removeprefix('guide/')}#{programme_id})")
     procedure = tier_procedure(rules, programme_id, tier)
     if procedure:
-        parts.append(f"[办理程序]({page_path(measure, 'procedures').removeprefix('guide/')}#{procedure_anchor(procedure['id'])})")
+        procedures = page_path(measure, "procedures").removeprefix("guide/")
+        parts.append(f"[办理程序]({procedures}#{procedure_anchor(procedure['id'])})")
     return "> " + " · ".join(parts)
 
 
 # --- benefits ------------------------------------------------------------------------------------
-
-def _how_paid(entry: dict) -> str:
-    kind = entry["kind"]
-    if kind == "instalments":
-        return f"分{entry['parts']}年平均发放；{entry['condition']}"
-    if kind == "on_application":
-        return f"可在{entry['years']}年内{entry['condition']}"
-    if kind == "monthly":
-        return f"连续{entry['years']}年按月发放，{entry['condition']}"
-    if kind == "one_off":
-        return f"一次性发放；{entry['condition']}"
-    return entry["condition"]
-
 
 def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) -> list[str]:
     """Amounts per tier of one programme (or of the tiers in `only`): one column per benefit
@@ -147,9 +136,10 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
     term_totals = not per_year
     head = ["类别"]
     for b in entries:
-        if b["kind"] in ("monthly", "monthly_by_time"):
+        spec = KINDS[b["kind"]]
+        if spec.per_month:
             head.append(f"{b['name']}（每月）")
-            if b["kind"] == "monthly" and term_totals:
+            if not spec.by_time and term_totals:
                 head.append(f"{b['name']}（{months(b)}个月合计）")
         else:
             head.append(b["name"])
@@ -157,15 +147,17 @@ def benefit_table(rules: dict, programme_id: str, only: set[str] | None = None) 
     if adds_up:
         head.append("合计")
     if per_year:
-        head[1:1] = ["个人每年约（税前）", f"个人{years.pop()}年合计（税前）" if len(years) == 1 else "个人合计（税前）"]
+        total_head = f"个人{years.pop()}年合计（税前）" if len(years) == 1 else "个人合计（税前）"
+        head[1:1] = ["个人每年约（税前）", total_head]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for t in tiers:
         cells = [rules["tiers"][t]["name"]]
         for b in entries:
             amount = b["amounts"].get(t)
-            if b["kind"] in ("monthly", "monthly_by_time"):
+            spec = KINDS[b["kind"]]
+            if spec.per_month:
                 cells.append(per_month(amount) if amount is not None else "—")
-                if b["kind"] == "monthly" and term_totals:
+                if not spec.by_time and term_totals:
                     cells.append(yuan(benefit_total(b, t)) if amount is not None else "—")
             else:
                 cells.append(yuan(amount) if amount is not None else "—")
@@ -208,14 +200,18 @@ def _items_list(citation: dict, page: str) -> list[str]:
 
 def eligibility_section(rules: dict, page: str) -> list[str]:
     out = ["## 保持待遇资格 {: #eligibility }", ""]
-    assessment, end, clawback = (note(rules, n) for n in ELIGIBILITY_NOTES)
+    assessment, end, clawback = (role_note(rules, role) for role in ELIGIBILITY_NOTES)
     if assessment:
-        out += ["### 年度考核 {: #annual-assessment }", "", f"{escape(assessment['text'])} {cite(assessment['citation'], page)}", ""]
+        out += ["### 年度考核 {: #annual-assessment }", "",
+                f"{escape(assessment['text'])} {cite(assessment['citation'], page)}", ""]
     if end:
-        out += ["### 不再享受待遇的情况 {: #benefits-end }", "", f"有下列情况之一的，不再作为引进人才或培养对象享受相应待遇（{cite(end['citation'], page)}）：", ""]
+        out += ["### 不再享受待遇的情况 {: #benefits-end }", "",
+                f"有下列情况之一的，不再作为引进人才或培养对象享受相应待遇（{cite(end['citation'], page)}）：", ""]
         out += _items_list(end["citation"], page) + [""]
     if clawback:
-        out += ["### 取消或追回待遇的情形 {: #benefits-clawback }", "", f"有下列情形之一的，按有关规定取消或追回已享受的物质待遇（{cite(clawback['citation'], page)}）：", ""]
+        out += ["### 取消或追回待遇的情形 {: #benefits-clawback }", "",
+                "有下列情形之一的，按有关规定取消或追回已享受的物质待遇"
+                f"（{cite(clawback['citation'], page)}）：", ""]
         out += _items_list(clawback["citation"], page) + [""]
     return out
 
@@ -230,20 +226,23 @@ def benefits_page(measure: str, rules: dict) -> str:
         "本页可直接打印。",
         "",
     ]
-    skip = {n["id"] for n in procedure_notes(rules)} | set(ELIGIBILITY_NOTES)
+    skip = {n["id"] for n in procedure_notes(rules)} | {rules["description"]["notes"].get(r) for r in ELIGIBILITY_NOTES}
     for programme in rules["programmes"]:
         pid = programme["id"]
         out += [f"## {programme['name']} {{: #{pid} }}", "", f"依据：{cite(programme['citation'], page)}", ""]
         table = benefit_table(rules, pid)
         if table:
-            out += [f'<div class="hc-table" markdown>', "", *table, "", "</div>", ""]
+            out += ['<div class="hc-table" markdown>', "", *table, "", "</div>", ""]
         for b in (b for b in rules["benefits"] if b["programme"] == pid):
             extra = ""
-            if b["kind"] == "in_kind" and b.get("tiers"):
+            if not KINDS[b["kind"]].has_amount and b.get("tiers"):
                 extra = "适用于" + "、".join(rules["tiers"][t]["name"] for t in b["tiers"]) + "："
-            out.append(f"- **{escape(b['name'])}**：{extra}{escape(_how_paid(b))} {cite(b['citation'], page)}")
+            how_paid = escape(KINDS[b["kind"]].how_paid(b))
+            out.append(f"- **{escape(b['name'])}**：{extra}{how_paid} {cite(b['citation'], page)}")
         for n in rules["notes"]:
-            if pid in n["programmes"] and n["id"] not in skip and (n["scope"] == "programme" or n["programmes"][0] == pid):
+            if pid not in n["programmes"] or n["id"] in skip:
+                continue
+            if n["scope"] == "programme" or n["programmes"][0] == pid:  # a shared note: once
                 out.append(f"- {escape(n['text'])} {cite(n['citation'], page)}")
         out.append("")
     out += ["## 谁来出资 {: #who-pays }", "", "各项待遇所需资金按用人单位类型分担：", "",
@@ -270,9 +269,11 @@ def procedures_page(measure: str, rules: dict) -> str:
     for n in procedure_notes(rules):
         note_id, title = n["id"], n["procedure"]
         steps = procedure_steps(n["citation"])
-        out += [f"## {title} {{: #{procedure_anchor(note_id)} }}", "", f"{escape(n['text'])} {cite(n['citation'], page)}", ""]
+        out += [f"## {title} {{: #{procedure_anchor(note_id)} }}", "",
+                f"{escape(n['text'])} {cite(n['citation'], page)}", ""]
         svg = procedure_svg([text for text, _, _ in steps], f"{title}流程图")
-        out += [f'<figure class="hc-figure">{svg}<figcaption>{escape(title)}流程示意（文字步骤见下）</figcaption></figure>', ""]
+        caption = f"<figcaption>{escape(title)}流程示意（文字步骤见下）</figcaption>"
+        out += [f'<figure class="hc-figure">{svg}{caption}</figure>', ""]
         out.append('<ol class="hc-steps">')
         for text, anchor, label in steps:
             target = {**n["citation"], "anchor": anchor}
