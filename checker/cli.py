@@ -205,10 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"{PARALLEL_FROM_ROWS} 行及以上的文件使用的进程数（默认：全部 CPU 核）")
     batch.set_defaults(run=_cmd_batch)
     for name, producer, text in (("schema", profile_schema, "输出回答（profile）的 JSON Schema"),
-                                 ("questions", questions, "以 JSON 输出自测问题"),
-                                 ("rules", policy.load, "以 JSON 输出规则数据（层次、金额、资金分担）")):
+                                 ("questions", questions, "以 JSON 输出自测问题")):
         p = sub.add_parser(name, help=text)
         p.set_defaults(run=lambda args, producer=producer: _print_json(producer()))
+    rules = sub.add_parser("rules", help="以 JSON 输出规则数据（层次、金额、资金分担；数值为评估日施行的，另附历次变动）")
+    rules.add_argument("--as-of", help=AS_OF_HELP)
+    rules.set_defaults(run=lambda args: _print_json(policy.load(_as_of(args.as_of))))
     return parser
 
 

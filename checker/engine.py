@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
 
 from checker import money as money_mod
 from checker import summary as summary_mod
@@ -189,9 +188,8 @@ class Result:
         }
 
 
-@cache
-def _notes(measure: str, scope: str, programme: str) -> list[dict]:
-    return [n for n in rules(measure)["notes"] if n["scope"] == scope and programme in n["programmes"]]
+def _notes(measure_rules: dict, scope: str, programme: str) -> list[dict]:
+    return [n for n in measure_rules["notes"] if n["scope"] == scope and programme in n["programmes"]]
 
 
 def visible_answers(clean: dict) -> dict:
@@ -208,8 +206,7 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
         raise ValidationError([{"field": "as_of", "message": "应为日期（datetime.date）"}])
     clean = validate(profile, as_of)
     answers = visible_answers(clean)
-    measure_rules = rules(clean["measure"])
-    measure = measure_rules["measure"]
+    measure_rules = rules(clean["measure"], as_of)  # the values in force on the as-of date
     ev = _Evaluator(measure_rules, answers, as_of)
     programmes = []
     for p in measure_rules["programmes"]:
@@ -226,7 +223,7 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
         verdict = highest.verdict if highest else combine_any(t.verdict for t in tiers)
         conditions = [ev.outcome(cid) for cid in p.get("money_requires", [])]
         benefits_of = lambda t: money_mod.benefits_for(measure_rules, p["id"], t.tier["id"], answers) if t else []
-        notes = _notes(measure, "programme", p["id"])
+        notes = _notes(measure_rules, "programme", p["id"])
         programmes.append(ProgrammeResult(p, tiers, verdict, firm, possible, conditions,
                                           benefits_of(highest), benefits_of(firm), notes))
     granting = [p for p in programmes if p.highest is not None]
@@ -241,11 +238,11 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
             continue
         scopes = ["money"] + (["withheld"] if p.money_verdict == NOT_MET and money_mod.has_money(p.benefits) else [])
         for scope in scopes:
-            for n in _notes(measure, scope, p.programme["id"]):
+            for n in _notes(measure_rules, scope, p.programme["id"]):
                 if n not in notes and (not n.get("tiers") or p.highest.tier["id"] in n["tiers"]):
                     notes.append(n)
     for p in granting:
-        for n in _notes(measure, "tier", p.programme["id"]):
+        for n in _notes(measure_rules, "tier", p.programme["id"]):
             if p.highest.tier["id"] in n["tiers"] and all(answers.get(w["field"]) in w["in"] for w in n["when"]):
                 notes.append(n)
     notes.sort(key=measure_rules["notes"].index)  # data order, whichever programme brought them

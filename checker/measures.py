@@ -12,6 +12,8 @@ holds everything the product says about the measure besides its rules:
     work = "当老师"                              # 来合川当老师、当医生 (home page)
     serves = "学校教师和管理人员"                # 教育人才适用于…… (help of the form's first question)
     preset = "teacher"                           # the 自测 link that preselects it: ?path=teacher
+    versions = [{ since = "publication", checksum = "77ef632f" }]   # the text's versions
+                                                 # (checked by checker/versions.py)
     [measure.nav]                                # the nav titles of its pages
     text = "教育人才办法全文"                    # the full text at /<id>/
     tiers = "教育人才类别与条件"                 # guide/<id>-tiers, -benefits, -procedures
@@ -33,7 +35,7 @@ from checker.errors import RuleDataError
 
 # key → type; every key is required.
 KEYS = {"title": str, "short_name": str, "order": int, "question_prefix": str, "person": str, "work": str,
-        "serves": str, "preset": str, "nav": dict, "disclaimer": dict, "notes": dict}
+        "serves": str, "preset": str, "nav": dict, "disclaimer": dict, "notes": dict, "versions": list}
 NAV_KEYS = ("text", "tiers", "benefits", "procedures")
 DISCLAIMER_KEYS = ("interpreters", "cite")
 # The roles a note can play on the pages: the service commitment (campus poster, glossary), the

@@ -26,15 +26,23 @@
          "not_modelled": [{"article", "reason", "citation"}]}, "health": {...}}}
 
 Every `cite` of the TOML becomes `citation` = Citation.to_dict(). Inside the package the
-compiled form (`rules(measure)`) keeps Citation objects.
+compiled form (`rules(measure, as_of)`) keeps Citation objects.
+
+Values with dates (checker/dated.py): `rules(measure, as_of)` holds the values in force on
+`as_of`, and label templates (checker/labels.py) are filled from them; it is compiled once per
+period between two change dates. `load(as_of)` shows the values in force on `as_of` (default
+today); an entry with dated values also carries `history` ({"limit": [{"since", "value"}]}), and
+each measure its `text_versions` (checker/versions.py).
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
+import datetime as dt
 from functools import cache
 
-from checker import _data
+from checker import _data, dated, labels, versions
 from checker.benefit_kinds import KINDS
 from checker.citation import MEASURES, Citation
 from checker.measures import DESCRIPTIONS
@@ -118,23 +126,60 @@ def _check(measure: str, rules: dict) -> None:
             _require(cond["field"] in questions_by_id, measure, where, f"unknown question {cond['field']!r}")
 
 
+def _raw(measure: str) -> dict:
+    return _data.toml(f"{measure}.toml")
+
+
+RULE_SECTIONS = ("criteria", "tiers", "programmes", "benefits", "funding", "notes")
+
+
 @cache
-def rules(measure: str) -> dict:
-    """The compiled rules of one measure (Citation objects; shared, do not mutate)."""
+def change_dates(measure: str) -> tuple[dt.date, ...]:
+    """The days on which a value of the measure's rule data changes, sorted."""
+    raw = _raw(measure)
+    return tuple(dated.change_dates({k: raw[k] for k in RULE_SECTIONS}))
+
+
+def period(measure: str, as_of: dt.date) -> dt.date | None:
+    """The start of the period of unchanged values that holds `as_of` (None: the measure's start)."""
+    dates = change_dates(measure)
+    i = bisect.bisect_right(dates, as_of)
+    return dates[i - 1] if i else None
+
+
+def rules(measure: str, as_of: dt.date | None = None) -> dict:
+    """The compiled rules of one measure with the values in force on `as_of` (default today;
+    Citation objects; shared, do not mutate). An as-of date before the measure's first text
+    version, or before the first date of a value that has one, raises ValidationError (as_of)."""
     if measure not in MEASURES:
         raise KeyError(measure)
-    raw = _data.toml(f"{measure}.toml")
+    as_of = as_of or dt.date.today()
+    versions.in_force(measure, as_of)
+    return _compiled(measure, period(measure, as_of))
+
+
+def _history(entry: dict) -> dict:
+    h = dated.history(entry)
+    return {"history": h} if h else {}
+
+
+@cache
+def _compiled(measure: str, on: dt.date | None) -> dict:
+    raw = _raw(measure)
+    data = dated.resolve({k: raw[k] for k in RULE_SECTIONS}, on)
+    criteria = data["criteria"]
+    render = lambda where, entry, raw_entry: {**labels.render_entry(entry, where, criteria), **_history(raw_entry)}
+    lists = {key: [render(f"{key}[{i}]", e, raw[key][i]) for i, e in enumerate(data[key])]
+             for key in ("programmes", "benefits", "funding", "notes")}
     compiled = {
         "measure": measure,
         "name": MEASURES[measure],
         "disclaimer": _cite(measure, raw["measure"]["disclaimer"]),
-        "description": {k: v for k, v in DESCRIPTIONS[measure].items() if k != "disclaimer"},
-        "criteria": {cid: _criterion(measure, cid, c) for cid, c in raw["criteria"].items()},
-        "tiers": {tid: {"id": tid, **t} for tid, t in raw["tiers"].items()},
-        "programmes": [_cite(measure, p) for p in raw["programmes"]],
-        "benefits": [_cite(measure, b) for b in raw["benefits"]],
-        "funding": [_cite(measure, f) for f in raw["funding"]],
-        "notes": [_cite(measure, n) for n in raw["notes"]],
+        "description": {k: v for k, v in DESCRIPTIONS[measure].items() if k not in ("disclaimer", "versions")},
+        "criteria": {cid: _criterion(measure, cid, render(f"criteria.{cid}", c, raw["criteria"][cid]))
+                     for cid, c in criteria.items()},
+        "tiers": {tid: {"id": tid, **t} for tid, t in data["tiers"].items()},
+        **{key: [_cite(measure, e) for e in entries] for key, entries in lists.items()},
         "not_modelled": [{**n, "citation": Citation(measure, n["article"])} for n in raw["not_modelled"]],
     }
     _check(measure, compiled)
@@ -150,16 +195,21 @@ def version() -> dict:
 
 
 def provenance(measure: str, as_of) -> dict:
-    """What a result was computed from, in words a reader understands (the measure's title with
-    （试行）, the rule data's date and checksum, the assessment date)."""
+    """What a result was computed from, in words a reader understands: the version of the text in
+    force on the as-of date (title, since, checksum), the rule data's date and checksum (which covers
+    the texts' recorded checksums, so it changes with either), the assessment date."""
     v = version()
+    text = versions.in_force(measure, as_of)
+    since = "" if text.since is None else f"，{text.since_text}"
     return {
-        "measure_name": MEASURES[measure],
+        "measure_name": text.title,
+        "text_since": text.since.isoformat() if text.since else None,
+        "text_checksum": text.checksum,
         "rules_changed": v["changed"],
         "rules_checksum": v["checksum"],
         "as_of": as_of.isoformat(),
-        "text": (f"依据《{MEASURES[measure]}》；规则数据更新于 {v['changed']}（校验码 {v['checksum']}）；"
-                 f"评估日期 {as_of.isoformat()}"),
+        "text": (f"依据《{text.title}》（文本校验码 {text.checksum}{since}）；"
+                 f"规则数据更新于 {v['changed']}（校验码 {v['checksum']}）；评估日期 {as_of.isoformat()}"),
     }
 
 
@@ -207,11 +257,13 @@ def question_use() -> dict[str, list[str]]:
 
 
 @cache
-def _load() -> dict:
+def _load(as_of: dt.date) -> dict:
     return {"questions": questions(), "question_use": question_use(),
-            "measures": {m: _jsonable(rules(m)) for m in MEASURES}}
+            "measures": {m: {**_jsonable(rules(m, as_of)),
+                             "text_versions": [v.to_dict() for v in versions.text_versions(m)]} for m in MEASURES}}
 
 
-def load() -> dict:
-    """All rule data as plain JSON-able structures (a fresh copy)."""
-    return copy.deepcopy(_load())
+def load(as_of: dt.date | None = None) -> dict:
+    """All rule data as plain JSON-able structures (a fresh copy), with the values in force on
+    `as_of` (default today)."""
+    return copy.deepcopy(_load(as_of or dt.date.today()))

@@ -67,12 +67,6 @@ def checker_source_hash() -> str:
     return _digest(files + [ROOT / "pyproject.toml"], ROOT)[:12]
 
 
-def policy_version() -> str:
-    """What the printed result names as the policy version: the texts it was checked against."""
-    texts = sorted((ROOT / "policy").glob("*.txt"))
-    return f"办法文本 {_digest(texts, ROOT)[:8]}"
-
-
 @lru_cache(maxsize=None)
 def stdlib_zip() -> bytes:
     """The trimmed standard library, compiled to bytecode (cached per build process: the page
@@ -122,7 +116,6 @@ def runtime() -> dict:
         **paths,
         "download": json.dumps(download, separators=(",", ":")),
         "lock-info": json.dumps(lock["info"], separators=(",", ":")),
-        "policy-version": policy_version(),
     }
 
 

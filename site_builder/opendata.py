@@ -19,6 +19,7 @@ from pathlib import Path
 
 import checker.policy
 from checker import _data
+from checker.benefit_kinds import KINDS
 from checker.citation import MEASURE_SHORT_NAMES, MEASURES
 from checker.money import MONTHS_PER_YEAR, Benefit
 from checker.operators import criterion_schema
@@ -33,7 +34,7 @@ CSV_FILES = {
         "measure": "办法：" + " / ".join(f"{m} {short}" for m, short in MEASURE_SHORT_NAMES.items()),
         "programme": "项目：introduction 引进、flexible 柔性引进、training 培养、paired_support 定向帮扶",
         "benefit": "待遇标识", "benefit_name": "待遇名称", "tier": "人才类别标识（a–e、top、young、paired）",
-        "tier_name": "人才类别名称", "kind": "发放方式（instalments 分年平均、on_application 申请使用、monthly 按月、monthly_by_time 按实际时长按月、one_off 一次性）",
+        "tier_name": "人才类别名称", "kind": "发放方式（" + "、".join(f"{k} {spec.label}" for k, spec in KINDS.items() if spec.has_amount) + "）",
         "amount_yuan": "金额（元）；按月发放的为每月金额", "term_total_yuan": "整个期限合计（元）；按实际时长的为空",
         "citation": "依据条款", "url": "条款在本站的地址（相对站点根目录）",
     }),
@@ -108,13 +109,28 @@ _CITATION = {"type": "object", "required": ["measure", "article", "anchor", "lab
                             "label": {"type": "string"}, "url": {"type": "string"}}}
 
 
+# The dated values of an entry (checker/dated.py): {"limit" | "amounts.c": [{"since", "value"}]}.
+_HISTORY = {"type": "object", "additionalProperties": {"type": "array", "minItems": 1, "items": {
+    "type": "object", "required": ["since", "value"],
+    "properties": {"since": {"type": ["string", "null"], "format": "date"}, "value": {}}}}}
+# The versions of a measure's text (checker/versions.py), oldest first; the last is in force.
+_TEXT_VERSIONS = {"type": "array", "minItems": 1, "items": {
+    "type": "object", "required": ["since", "until", "current", "file", "checksum", "title", "since_text"],
+    "properties": {"since": {"type": ["string", "null"]}, "until": {"type": ["string", "null"]},
+                   "current": {"type": "boolean"}, "file": {"type": "string"},
+                   "checksum": {"type": "string", "pattern": "^[0-9a-f]{8}$"}, "title": {"type": "string"},
+                   "since_text": {"type": "string"}}}}
+
+
 def json_schema() -> dict:
-    cited = {"type": "object", "required": ["citation"], "properties": {"citation": {"$ref": "#/$defs/citation"}}}
+    cited = {"type": "object", "required": ["citation"],
+             "properties": {"citation": {"$ref": "#/$defs/citation"}, "history": _HISTORY}}
     measure = {
         "type": "object",
-        "required": ["measure", "name", "disclaimer", "criteria", "tiers", "programmes", "benefits", "funding", "notes", "not_modelled"],
+        "required": ["measure", "name", "disclaimer", "criteria", "tiers", "programmes", "benefits", "funding", "notes", "not_modelled",
+                     "text_versions"],
         "properties": {
-            "measure": {"enum": list(MEASURES)}, "name": {"type": "string"},
+            "measure": {"enum": list(MEASURES)}, "name": {"type": "string"}, "text_versions": _TEXT_VERSIONS,
             "disclaimer": cited,
             "criteria": {"type": "object", "additionalProperties": {
                 "allOf": [cited, criterion_schema({"$ref": "#/$defs/citation"})]}},  # one per operator

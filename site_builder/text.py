@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterator, Union
 
 from checker.citation import MEASURES, Citation, chinese_numeral, parse_chinese_numeral
+from checker.versions import TextVersion
 
 # The official texts, policy/<measure>.txt. HC_POLICY_DIR names another folder: the seam a test
 # uses to build a sample measure (with HC_RULES_DIR, checker/_data.py); nothing else sets it.
@@ -274,10 +275,12 @@ def _add_item(article: _OpenArticle, line: str, lineno: int) -> bool:
     return True
 
 
-def parse_measure(measure_id: str, text: str) -> Measure:
-    """Parse the published plain text of one measure into its model."""
+def parse_measure(measure_id: str, text: str, expected_title: str | None = None) -> Measure:
+    """Parse the published plain text of one measure into its model (an earlier version of the
+    text may carry another title: `expected_title`, default the measure's title)."""
     if measure_id not in MEASURES:
         raise TextError(f"unknown measure: {measure_id!r}")
+    expected_title = expected_title or MEASURES[measure_id]
     title: str | None = None
     chapters: list[tuple[int, str, list[_OpenArticle]]] = []
     article: _OpenArticle | None = None
@@ -320,8 +323,8 @@ def parse_measure(measure_id: str, text: str) -> Measure:
 
     if title is None or not chapters:
         raise TextError("no title or no chapter found")
-    if title != _squash(MEASURES[measure_id]):
-        raise TextError(f"title {title!r} is not {MEASURES[measure_id]!r}")
+    if title != _squash(expected_title):
+        raise TextError(f"title {title!r} is not {expected_title!r}")
     return Measure(
         id=measure_id,
         title=title,
@@ -339,6 +342,15 @@ def load_measure(measure_id: str) -> Measure:
         raise KeyError(f"unknown measure: {measure_id!r}")
     path = policy_dir() / f"{measure_id}.txt"
     return parse_measure(measure_id, path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def load_version(version: TextVersion) -> Measure:
+    """A version of a measure's text as `checker.versions` declares it (the last is the one in force,
+    policy/<id>.txt; earlier ones policy/<id>.before-<date>.txt)."""
+    if version.current:
+        return load_measure(version.measure)
+    return parse_measure(version.measure, (policy_dir() / version.file).read_text(encoding="utf-8"), version.title)
 
 
 def lookup(citation: Citation) -> Node:

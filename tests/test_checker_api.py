@@ -178,7 +178,8 @@ def test_result_shape_is_the_documented_contract():
     d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
     assert set(d) == {"measure", "measure_name", "as_of", "situation", "provenance", "disclaimer", "programmes", "money",
                       "money_if_review", "notes", "summary"}
-    assert set(d["provenance"]) == {"measure_name", "rules_changed", "rules_checksum", "as_of", "text"}
+    assert set(d["provenance"]) == {"measure_name", "text_since", "text_checksum", "rules_changed", "rules_checksum",
+                                    "as_of", "text"}
     assert set(d["disclaimer"]) == {"text", "interpreters", "citation"}
     programme = d["programmes"][0]
     assert set(programme) == {"id", "name", "verdict", "verdict_label", "highest_tier", "highest_tier_name",

@@ -3,24 +3,42 @@ every article is either used by a rule or listed as not modelled, with a reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
+from checker import _data, dated, policy, versions
 from checker.citation import MEASURES, Citation, chinese_numeral
+from checker.errors import ValidationError
+from checker.labels import TEMPLATE_KEYS
+from checker.amounts import yuan_text
 from checker.policy import rules
-from site_builder.text import load_measure
+from site_builder.text import load_measure, load_version
 
 
-def text_of(citation: Citation) -> str:
-    """The cited article or item as printed, sub-items included, whitespace removed."""
-    node = load_measure(citation.measure).find(citation)
+def text_of(citation: Citation, day: dt.date | None = None) -> str:
+    """The cited article or item as printed in the text in force on `day` (default: the text in
+    force now), sub-items included, whitespace removed."""
+    text = load_measure(citation.measure) if day is None else load_version(versions.in_force(citation.measure, day))
+    node = text.find(citation)
     return "".join("".join(node.lines()).split())
 
 
-def entries(measure: str):
+def periods(measure: str):
+    """The first day of each period of unchanged rule data (values with dates)."""
+    start = versions.text_versions(measure)[0].since or dt.date.min
+    for day in [start, *policy.change_dates(measure)]:
+        try:
+            policy.rules(measure, day)
+        except ValidationError:
+            continue  # a value whose first date is later: no evaluation runs on that day
+        yield day
+
+
+def entries(measure: str, day: dt.date | None = None):
     """Every entry of the data that carries a citation, with where it sits (for messages)."""
-    r = rules(measure)
+    r = rules(measure, day)
     yield "disclaimer", r["disclaimer"]
     for cid, c in r["criteria"].items():
         yield f"criteria.{cid}", c
@@ -83,12 +101,14 @@ def test_every_citation_points_into_the_text(measure):
 
 @pytest.mark.parametrize("measure", MEASURES)
 def test_every_number_appears_in_the_cited_text(measure):
+    """In every period of the rule data, against the text in force then."""
     problems = []
-    for where, entry in entries(measure):
-        text = text_of(entry["citation"])
-        for forms in expected_phrases(entry):
-            if not any(form in text for form in forms):
-                problems.append(f"{where}: {sorted(forms)} not in {entry['citation'].label}")
+    for day in periods(measure):
+        for where, entry in entries(measure, day):
+            text = text_of(entry["citation"], day)
+            for forms in expected_phrases(entry):
+                if not any(form in text for form in forms):
+                    problems.append(f"{day} {where}: {sorted(forms)} not in {entry['citation'].label}")
     assert not problems, "\n".join(problems)
 
 
@@ -169,3 +189,65 @@ def test_every_counted_answer_cites_the_item_it_meets_and_where_it_comes_from(me
             if e["from"] is not None:
                 text_of(e["from"])
                 assert e["from"] != e["item"] and e["why"], (cid, e["value"])
+
+
+def _values(raw_value) -> list:
+    """Every value a plain or dated value takes."""
+    return [v for _, v in dated.parse(raw_value, "")]
+
+
+def _parameters(entry: dict, criteria: dict) -> list[tuple[str, object]]:
+    """(key, value) of every dated-able value of a raw entry, those of a group's parts included."""
+    out = [(key, v) for key in dated.DATED_KEYS if key in entry for v in _values(entry[key])]
+    out += [("amounts", v) for raw in entry.get("amounts", {}).values() for v in _values(raw)]
+    for part in entry.get("of", []):
+        out += _parameters(criteria[part], criteria)
+    return out
+
+
+def typed_figures(template: str, entry: dict, criteria: dict) -> list[str]:
+    """The figures a template types that are also values of its entry (or of a group's parts)."""
+    typed = re.sub(r"\{[^}]*\}", "", template)
+    found = []
+    for key, value in _parameters(entry, criteria):
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue
+        forms = {str(value)} | ({yuan_text(value)} if key == "amounts" else set())
+        forms |= count_forms(value) - {"之一"} if key == "n" else set()
+        found += [f for f in forms if re.search(rf"(?<!\d){re.escape(f)}(?!\d)", typed)]
+    return found
+
+
+def _raw_entries(measure: str):
+    raw = _data.toml(f"{measure}.toml")
+    for cid, c in raw["criteria"].items():
+        yield f"criteria.{cid}", c
+    for key in ("programmes", "benefits", "funding", "notes"):
+        for i, entry in enumerate(raw[key]):
+            yield f"{key}[{i}]", entry
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_no_label_types_a_value_of_its_entry(measure):
+    """A label (condition, text) that states a value of its entry names it as a template field
+    ("原则上不超过{limit}周岁"), so a revised value changes the label with it. 之一 is the text's own
+    way to say "any one of": a count label using it must count one."""
+    criteria = _data.toml(f"{measure}.toml")["criteria"]
+    problems = []
+    for where, entry in _raw_entries(measure):
+        for key in TEMPLATE_KEYS:
+            if isinstance(entry.get(key), str):
+                problems += [f"{where}.{key}: types {f}" for f in typed_figures(entry[key], entry, criteria)]
+                if "之一" in entry[key] and entry.get("op") == "count_at_least" and set(_values(entry["n"])) != {1}:
+                    problems.append(f"{where}.{key}: says 之一 but n is not 1")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_typed_figure_check_catches_a_restated_value():
+    criteria = _data.toml("health.toml")["criteria"]
+    entry = {"label": "原则上不超过55周岁", "limit": [{"value": 55}, {"since": "2027-01-01", "value": 58}]}
+    assert typed_figures(entry["label"], entry, criteria) == ["55"]
+    assert typed_figures("担任本专科主任1年以上", criteria["c_post"], criteria) == ["1"]
+    assert typed_figures("具备所列任意三项条件", {"n": 3}, criteria) == ["三项"]
+    assert typed_figures("共50万元", {"amounts": {"a": 500000}}, criteria) == ["50万元"]
+    assert typed_figures("原则上不超过{limit}周岁，近5年", {"limit": 55}, criteria) == []

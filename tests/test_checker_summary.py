@@ -150,3 +150,16 @@ def test_batch_row_content_comes_from_the_summary(tmp_path):
     assert run_batch(rows, out, err, AS_OF) == (1, 0)
     (row,) = csv.DictReader(io.StringIO(out.getvalue()))
     assert row["next_tier"] == summary(TEACHER)["next_tiers"][0]["text"]
+
+
+def test_items_still_needed_count_distinct_items_of_the_list_only():
+    """Two answers that meet one item of health B's list (key project led, two projects
+    completed: both B (1)) are one item, so B's 两项 still lacks one; the next-tier action says
+    so, as the criterion's own explanation does (health art.5 (二)2.)."""
+    profile = {**DOCTOR, "health_title": "senior", "birth_date": "1976-03-01", "health_b_declaration": True,
+               "health_years_affiliated_hospital": 15, "health_years_tertiary_hospital": 15,
+               "health_years_deputy_director": 2, "health_overseas_achievement": False,
+               "health_achievements": ["key_project_leader", "two_projects_completed"]}
+    (step,) = [s for s in summary(profile)["next_tiers"] if s["tier"] == "b"]
+    criterion = rules("health")["criteria"]["b_achievements"]
+    assert [a["text"] for a in step["actions"]] == [f"{criterion['label']}（还差{criterion['n'] - 1}项）"]

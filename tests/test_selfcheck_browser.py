@@ -284,7 +284,7 @@ def test_share_link_restores_form_and_result_in_a_fresh_context(page, new_page, 
 
 
 @pytest.mark.parametrize("name", ["education_young_backbone_in_district", "health_a_aged_56"])
-def test_print_layout_is_one_page_with_date_and_policy_version(page, site_url, name):
+def test_print_layout_is_one_page_with_date_and_the_version_the_result_used(page, site_url, name):
     profile = PROFILES[name]["profile"]
     open_selfcheck(page, site_url)
     fill_form(page, profile)
@@ -293,7 +293,8 @@ def test_print_layout_is_one_page_with_date_and_policy_version(page, site_url, n
     assert not page.locator(".hc-form").is_visible()
     assert not page.locator(".hc-copy").is_visible()  # nothing to click; the link prints as text
     meta = page.locator(".hc-meta").inner_text()
-    assert "评估日期" in meta and re.search(r"\d{4}-\d{2}-\d{2}", meta) and "政策版本" in meta
+    provenance = cpython_result(profile)["provenance"]  # the text's and the rule data's version
+    assert provenance["text"] in meta and provenance["text_checksum"] in meta and provenance["rules_checksum"] in meta
     assert page.locator(".hc-disclaimer").is_visible()
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1

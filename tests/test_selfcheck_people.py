@@ -220,7 +220,8 @@ def test_recruiter_prints_one_a4_page(new_page, site_url):
     assert answers.is_visible() and "省（市）级特级教师" in answers.inner_text()
     footer = page.locator(".hc-print-footer").inner_text()
     assert "合川区教育卫生人才政策" in footer and "打印日期" in footer and "计算依据" in footer
-    assert re.search(r"政策版本 .+，评估日期 \d{4}-\d{2}-\d{2}", footer)
+    assert re.search(r"计算依据：依据《.+》（文本校验码 [0-9a-f]{8}）；"
+                     r"规则数据更新于 \d{4}-\d{2}-\d{2}（校验码 [0-9a-f]{8}）；评估日期 \d{4}-\d{2}-\d{2}。", footer)
     assert page.locator(".hc-link-text").is_visible() and link in page.locator(".hc-link-text").inner_text()
     if (ROOT / "web" / "qr.js").is_file():
         code = result.locator(".hc-result-qr svg")

@@ -434,17 +434,19 @@ function renderAnswers(answers) {
   ];
 }
 
-export function renderResult(area, result, { siteRoot, shareURL, policyVersion, procedures, answers, siteName, withQR }) {
+export function renderResult(area, result, { siteRoot, shareURL, procedures, answers, siteName, withQR }) {
   const notes = result.notes || [];
   const printed = new Date().toLocaleDateString("zh-CN");
+  const provenance = (result.provenance || {}).text || "";
   const parts = [
     el("h2", { text: "自测结果" }),
     el("p", { class: "hc-stale", role: "status", hidden: "" }, "您已修改回答，下面的结果已过期。请再次点击“查看结果”。"),
     el(
       "p",
       { class: "hc-meta" },
-      el("span", { text: `${result.measure_name || ""}　评估日期：${result.as_of || ""}` }),
-      policyVersion ? el("span", { text: `　政策版本：${policyVersion}` }) : null,
+      // What the result was computed from, as the checker words it: the text's version, the rule
+      // data's date and checksum, the assessment date (checker/README.md, provenance).
+      el("span", { text: provenance }),
     ),
     renderSummary(result, { siteRoot, procedures }),
     renderShare(shareURL, withQR),
@@ -460,7 +462,7 @@ export function renderResult(area, result, { siteRoot, shareURL, policyVersion, 
     el(
       "p",
       { class: "hc-print-footer hc-print-only" },
-      `${siteName || ""}　打印日期：${printed}　计算依据：${result.measure_name || ""}（政策版本 ${policyVersion || "—"}，评估日期 ${result.as_of || ""}），按您填写的回答自动测算。`,
+      `${siteName || ""}　打印日期：${printed}　计算依据：${provenance}。按您填写的回答自动测算。`,
     ),
   ];
   area.replaceChildren(...parts.flat(Infinity).filter(Boolean));

@@ -330,7 +330,6 @@ function attach(root) {
       renderResult(resultArea, response.result, {
         siteRoot: SITE_ROOT,
         shareURL: shareURL(profile),
-        policyVersion: root.dataset.policyVersion,
         procedures: JSON.parse(root.dataset.procedures || "{}"),
         answers: answersShown(form, profile),
         withQR: "qr" in root.dataset,

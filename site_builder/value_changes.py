@@ -1,0 +1,44 @@
+"""The dated values of a measure's rule data in words, for the page of its text: 自…起 ….
+
+Each change of a value (checker/dated.py) is one line, worded from the rule data of the day it
+takes effect: a criterion or funding entry by its label (a template filled with the new value),
+an amount by tier and benefit. Nothing is typed here: every figure comes from the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from checker import policy
+from checker.amounts import per_month_text, yuan_text
+from checker.benefit_kinds import KINDS
+from checker.errors import ValidationError
+
+
+def _amount(benefit: dict, value: int) -> str:
+    return per_month_text(value) if KINDS[benefit["kind"]].per_month else yuan_text(value)
+
+
+def value_changes(measure: str) -> list[str]:
+    """One line per change of a dated value, in date order: "自 2027-01-01 起：…（此前：…）"."""
+    lines: list[tuple[str, str]] = []
+    for since in policy.change_dates(measure):
+        new = policy.rules(measure, since)
+        try:
+            old = policy.rules(measure, since - dt.timedelta(days=1))
+        except ValidationError:
+            continue  # the first date of a value: nothing was in force before it
+        for cid, c in new["criteria"].items():
+            if c["label"] != old["criteria"][cid]["label"] or any(
+                    c.get(k) != old["criteria"][cid].get(k) for k in c.get("history", {})):
+                lines.append((since.isoformat(), f"{c['label']}（此前：{old['criteria'][cid]['label']}）"))
+        for b, was in zip(new["benefits"], old["benefits"]):
+            for tier, amount in b.get("amounts", {}).items():
+                if amount != was["amounts"].get(tier):
+                    name = new["tiers"][tier]["name"]
+                    lines.append((since.isoformat(), f"{name}{b['name']}{_amount(b, amount)}"
+                                                     f"（此前：{_amount(b, was['amounts'][tier])}）"))
+        for f, was in zip(new["funding"], old["funding"]):
+            if f["label"] != was["label"]:
+                lines.append((since.isoformat(), f"{f['label']}（此前：{was['label']}）"))
+    return [f"自 {since} 起：{text}" for since, text in lines]

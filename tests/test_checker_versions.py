@@ -1,0 +1,268 @@
+"""Values with dates, the versions of the text, and the version a result cites.
+
+The real data has no history yet (one text version per measure, no dated value), so the tests of
+the mechanism revise the data in memory: `revise(measure, edit)` hands the checker a copy of
+rules/<measure>.toml changed by `edit`, for the one test.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import pathlib
+
+import pytest
+
+import checker
+from checker import _data, api, dated, labels, policy, versions
+from checker.citation import MEASURES
+from checker.errors import RuleDataError
+from site_builder.text import policy_dir
+
+POLICY = policy_dir()
+D = dt.date.fromisoformat
+
+# A 57-year-old holder of a national honour: over 55 (原则上 → 需评审), within 58.
+A_57 = {"measure": "education", "situation": "recruit", "birth_date": "1970-01-15",
+        "edu_honours": ["national_excellent_teacher"], "service_commitment": True}
+
+
+def _clear():
+    for f in (policy.change_dates, policy._compiled, policy._load, versions.text_versions):
+        f.cache_clear()
+
+
+@pytest.fixture
+def revise(monkeypatch):
+    """revise(measure, edit): the checker reads rules/<measure>.toml as changed by edit(raw)."""
+    def apply(measure, edit):
+        raw = copy.deepcopy(_data.toml(f"{measure}.toml"))
+        edit(raw)
+        real = _data.toml
+        monkeypatch.setattr(_data, "toml", lambda name: raw if name == f"{measure}.toml" else real(name))
+        _clear()
+    yield apply
+    _clear()
+
+
+def raise_age_limit(raw):
+    """Test-only history: edu art.4's 55 becomes 58 from 2027-01-01, C's 安家补助 10万 → 12万."""
+    raw["criteria"]["age_high_level"]["limit"] = [{"value": 55}, {"since": "2027-01-01", "value": 58}]
+    settling = next(b for b in raw["benefits"] if b["id"] == "settling")
+    settling["amounts"]["a"] = [{"value": settling["amounts"]["a"]}, {"since": "2027-01-01", "value": 600000}]
+
+
+# --- values with dates --------------------------------------------------------------------------
+
+def test_an_evaluation_at_an_earlier_date_uses_the_value_then_in_force(revise):
+    revise("education", raise_age_limit)
+    before = checker.evaluate(A_57, as_of=D("2026-12-31")).to_dict()  # 56: over 55
+    after = checker.evaluate(A_57, as_of=D("2027-01-01")).to_dict()   # 56: within 58
+    find = lambda r: next(f for f in r["programmes"][0]["findings"] if f["criterion"] == "age_high_level")
+    assert find(before)["verdict"] == "review" and find(before)["label"] == "高层次教育人才原则上不超过55周岁"
+    assert "上限 55 周岁" in find(before)["values"]
+    assert find(after)["verdict"] == "met" and find(after)["label"] == "高层次教育人才原则上不超过58周岁"
+    settling = lambda r: next(b for b in r["programmes"][0]["benefits"] if b["id"] == "settling")
+    assert settling(before)["amount"] == 500000 and settling(after)["amount"] == 600000
+    total = lambda money: money["totals"]["total"]
+    assert after["money_if_review"] is None and total(after["money"]) == total(before["money_if_review"]) + 100000
+
+
+def test_a_value_changes_on_its_since_day_and_rules_are_compiled_once_per_period(revise):
+    revise("education", raise_age_limit)
+    assert policy.change_dates("education") == (D("2027-01-01"),)
+    assert policy.rules("education", D("2026-01-01")) is policy.rules("education", D("2026-12-31"))
+    assert policy.rules("education", D("2027-01-01")) is policy.rules("education", D("2030-05-05"))
+    assert policy.rules("education", D("2026-12-31"))["criteria"]["top_age"]["limit"] == 55  # not dated
+
+
+def test_load_shows_the_current_values_and_the_dated_history(revise):
+    revise("education", raise_age_limit)
+    data = policy.load(D("2027-06-01"))["measures"]["education"]
+    c = data["criteria"]["age_high_level"]
+    assert c["limit"] == 58 and c["label"] == "高层次教育人才原则上不超过58周岁"
+    assert c["history"] == {"limit": [{"since": None, "value": 55}, {"since": "2027-01-01", "value": 58}]}
+    settling = next(b for b in data["benefits"] if b["id"] == "settling")
+    assert settling["amounts"]["a"] == 600000 and set(settling["history"]) == {"amounts.a"}
+    assert "history" not in data["criteria"]["top_age"]
+    assert policy.load(D("2026-06-01"))["measures"]["education"]["criteria"]["age_high_level"]["limit"] == 55
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_an_entry_shows_its_history_exactly_when_a_value_of_it_is_dated(measure):
+    """On the real data (none is dated today) as on any: history and change dates agree."""
+    raw, data = _data.toml(f"{measure}.toml"), policy.load()["measures"][measure]
+    for cid, c in data["criteria"].items():
+        assert ("history" in c) == bool(dated.dated_values(raw["criteria"][cid]))
+    dates = {h["since"] for section in ("criteria", "benefits", "funding", "notes")
+             for e in (data[section].values() if section == "criteria" else data[section])
+             for history in e.get("history", {}).values() for h in history if h["since"]}
+    assert sorted(dates) == [d.isoformat() for d in policy.change_dates(measure)]
+
+
+def test_an_as_of_date_before_a_values_first_date_is_rejected(revise):
+    revise("education", lambda raw: raw["criteria"]["age_high_level"].update(
+        limit=[{"since": "2020-01-01", "value": 55}]))
+    assert checker.evaluate(A_57, as_of=D("2020-01-01")).programmes[0].verdict == "met"  # 49 then
+    with pytest.raises(checker.ValidationError) as info:
+        checker.evaluate(A_57, as_of=D("2019-12-31"))
+    assert info.value.errors[0]["field"] == "as_of" and "2020-01-01" in info.value.errors[0]["message"]
+    reply = json.loads(api.handle_json(json.dumps({"profile": A_57, "as_of": "2019-12-31"})))
+    assert reply["ok"] is False and reply["errors"][0]["field"] == "as_of"
+
+
+@pytest.mark.parametrize("value, message", [
+    ([{"since": "2027-01-01", "value": 1}, {"value": 2}], "only the first"),
+    ([{"value": 1}, {"since": "2027-13-01", "value": 2}], "YYYY-MM-DD"),
+    ([{"value": 1}, {"since": "2027-1-1", "value": 2}], "YYYY-MM-DD"),
+    ([{"since": "2027-01-01", "value": 1}, {"since": "2027-01-01", "value": 2}], "not after"),
+    ([{"value": 1}, {"since": "2027-01-01", "value": 2, "note": "x"}], "unknown key 'note'"),
+    ([{"value": [1]}], "a number or a word"),
+    ([], "a list of"),
+])
+def test_a_malformed_dated_value_is_refused_naming_where(value, message):
+    with pytest.raises(RuleDataError, match=message) as info:
+        dated.parse(value, "criteria.x.limit")
+    assert "criteria.x.limit" in str(info.value)
+
+
+def test_only_values_may_carry_dates(revise):
+    revise("education", lambda raw: raw["criteria"]["age_high_level"].update(
+        field=[{"value": "birth_date"}, {"since": "2027-01-01", "value": "other"}]))
+    with pytest.raises(RuleDataError, match="criteria.age_high_level.field: this key cannot carry dated values"):
+        policy.rules("education", D("2026-01-01"))
+
+
+# --- label templates ----------------------------------------------------------------------------
+
+def test_labels_are_filled_from_the_values_in_force():
+    r = policy.rules("health", D("2026-06-01"))
+    assert r["criteria"]["a_achievements"]["label"] == "近5年业绩显著，具备所列任意三项条件"
+    assert r["criteria"]["b_achievements"]["label"] == "近5年业绩突出，具备所列任意两项条件"
+    assert r["criteria"]["c_post"]["label"] == "担任本专科主任1年以上或副主任2年以上"
+    assert r["funding"][0]["label"] == "城区优质医疗机构：用人单位承担90%，区人才专项资金承担10%"
+
+
+@pytest.mark.parametrize("template, message", [
+    ("不超过{limt}周岁", "unknown field 'limt'"), ("{limit:cn}", "unknown format"), ("{limit", "criteria.x.label"),
+])
+def test_a_bad_template_is_refused_naming_where(template, message):
+    with pytest.raises(RuleDataError, match=message):
+        labels.render_entry({"label": template, "limit": 55}, "criteria.x")
+
+
+def test_template_formats():
+    fields = {"n": 2, "m": 3, "amount": 500000, "small": 500}
+    assert labels.render("{n:zh}项、{m:zh}项、{amount:yuan}、{small:yuan}", fields, "x") == "两项、三项、50万元、500元"
+
+
+# --- versions of the text -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_every_version_of_the_text_is_declared_with_its_checksum(measure):
+    """The checksum recorded for each version is that of its file under policy/, and every file
+    of the measure under policy/ is a declared version. After changing a text, copy the checksum
+    printed here into the [measure] versions of rules/<measure>.toml (then update version.toml)."""
+    declared = versions.text_versions(measure)
+    for v in declared:
+        actual = versions.checksum_of((POLICY / v.file).read_bytes())
+        assert v.checksum == actual, f"rules/{measure}.toml: versions, since {v.since}: checksum = \"{actual}\""
+    on_disk = {p.name for p in POLICY.glob(f"{measure}.*txt") if p.name.split(".")[0] == measure}
+    assert on_disk == {v.file for v in declared}
+    assert declared[-1].current and declared[-1].file == f"{measure}.txt"
+
+
+def two_versions(raw):
+    """Test-only history: the text in force since 2027-03-01; the one before was published earlier."""
+    raw["measure"]["versions"] = [{"since": "publication", "checksum": "0badc0de", "title": "旧办法（试行）"},
+                                  raw["measure"]["versions"][0] | {"since": "2027-03-01"}]
+
+
+def test_the_version_in_force_is_picked_by_the_as_of_date(revise):
+    revise("education", two_versions)
+    old, new = versions.text_versions("education")
+    assert (old.file, new.file) == ("education.before-2027-03-01.txt", "education.txt")
+    assert versions.in_force("education", D("2027-02-28")) == old and old.until == D("2027-03-01")
+    assert versions.in_force("education", D("2027-03-01")) == new and new.current
+    assert versions.in_force("education", D("1990-01-01")) == old  # from publication: no lower bound
+    data = policy.load(D("2027-06-01"))["measures"]["education"]["text_versions"]
+    assert [v["since"] for v in data] == [None, "2027-03-01"] and data[1]["since_text"] == "自 2027-03-01 起施行"
+
+
+def test_an_as_of_date_before_the_measure_took_effect_is_rejected(revise):
+    revise("education", lambda raw: raw["measure"]["versions"][0].update(since="2027-03-01"))
+    with pytest.raises(checker.ValidationError) as info:
+        checker.evaluate(A_57, as_of=D("2027-02-28"))
+    assert info.value.errors == [{"field": "as_of", "message": (
+        "评估日期 2027-02-28 早于《合川区教育人才引进培养办法（试行）》的施行日期 2027-03-01，无法评估")}]
+    assert checker.evaluate(A_57, as_of=D("2027-03-01")).programmes[0].verdict == "review"
+
+
+@pytest.mark.parametrize("versions_value, message", [
+    ([], "missing"), ([{"since": "2027-03-01"}], "checksum"),
+    ([{"since": "publication", "checksum": "12345678"}, {"since": "publication", "checksum": "12345678"}], "since"),
+    ([{"since": "2027-03-01", "checksum": "12345678"}, {"since": "2027-03-01", "checksum": "12345678"}], "not after"),
+    ([{"since": "publication", "checksum": "12345678", "url": "x"}], "a table with the keys"),
+])
+def test_a_malformed_version_list_is_refused(revise, versions_value, message):
+    revise("education", lambda raw: raw["measure"].update(versions=versions_value))
+    with pytest.raises(RuleDataError, match=message):
+        versions.text_versions("education")
+
+
+# --- the version a result cites -----------------------------------------------------------------
+
+def test_a_result_cites_the_text_version_in_force_and_the_rule_data(revise):
+    result = checker.evaluate(A_57, as_of=D("2026-06-01")).to_dict()["provenance"]
+    current = versions.text_versions("education")[-1]
+    assert result["text_checksum"] == current.checksum and result["text_since"] is None
+    assert f"文本校验码 {current.checksum}" in result["text"] and result["rules_checksum"] in result["text"]
+    # The rule checksum covers the recorded text checksums, so a new text changes it too.
+    assert current.checksum in (pathlib.Path(checker.__file__).parent / "rules" / "education.toml").read_text("utf-8")
+    revise("education", two_versions)
+    earlier = checker.evaluate(A_57, as_of=D("2027-02-28")).to_dict()["provenance"]
+    later = checker.evaluate(A_57, as_of=D("2027-03-01")).to_dict()["provenance"]
+    assert (earlier["text_checksum"], earlier["measure_name"]) == ("0badc0de", "旧办法（试行）")
+    assert later["text_checksum"] == current.checksum and later["text_since"] == "2027-03-01"
+    assert "自 2027-03-01 起施行" in later["text"] and "依据《旧办法（试行）》" in earlier["text"]
+
+
+def test_the_cli_prints_the_rules_in_force_on_a_date(revise, capsys):
+    from checker.cli import main
+
+    revise("education", raise_age_limit)
+    limit = lambda: json.loads(capsys.readouterr().out)["measures"]["education"]["criteria"]["age_high_level"]["limit"]
+    assert main(["rules", "--as-of", "2026-12-31"]) == 0 and limit() == 55
+    assert main(["rules", "--as-of", "2027-01-01"]) == 0 and limit() == 58
+    revise("education", lambda raw: raw["measure"]["versions"][0].update(since="2027-03-01"))
+    assert main(["rules", "--as-of", "2027-02-28"]) == 2
+    assert "as_of" in capsys.readouterr().err
+
+
+def test_the_fidelity_check_reads_each_period_against_its_text(revise):
+    """A dated value is checked against the text in force in its period: 58 is not in art.4."""
+    from tests.test_checker_fidelity import entries, expected_phrases, periods, text_of
+
+    revise("education", raise_age_limit)
+    days = list(periods("education"))
+    assert days == [dt.date.min, D("2027-01-01")]
+    unsaid = {day: [where for where, entry in entries("education", day) for forms in expected_phrases(entry)
+                    if not any(form in text_of(entry["citation"], day) for form in forms)] for day in days}
+    assert unsaid[dt.date.min] == [] and "criteria.age_high_level" in unsaid[D("2027-01-01")]
+
+
+def test_open_data_carries_the_history_and_the_text_versions(revise):
+    import jsonschema
+
+    from site_builder.opendata import json_schema, rules_document
+
+    revise("education", raise_age_limit)
+    document = json.loads(json.dumps(rules_document(policy.load(D("2027-06-01"))), ensure_ascii=False))
+    jsonschema.validate(document, json_schema())
+    education = document["measures"]["education"]
+    assert education["criteria"]["age_high_level"]["history"]["limit"][1] == {"since": "2027-01-01", "value": 58}
+    assert education["text_versions"][-1]["current"] and education["text_versions"][-1]["file"] == "education.txt"
+    education["criteria"]["age_high_level"]["history"]["limit"][1].pop("since")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, json_schema())
