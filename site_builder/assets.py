@@ -25,7 +25,7 @@ from pathlib import Path
 
 import brotli
 
-from site_builder.stdlib import trimmed_stdlib
+from site_builder.stdlib import compiled_stdlib, trimmed_stdlib
 from site_builder.wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,8 +69,9 @@ def checker_source_hash() -> str:
 
 @lru_cache(maxsize=None)
 def stdlib_zip() -> bytes:
-    """The trimmed standard library (cached per build process: the page and the install use it)."""
-    return trimmed_stdlib(PYODIDE_NPM / "python_stdlib.zip")
+    """The trimmed standard library, compiled to bytecode (cached per build process: the page
+    and the install use it)."""
+    return compiled_stdlib(trimmed_stdlib(PYODIDE_NPM / "python_stdlib.zip"))
 
 
 def wheel_file() -> Path:
@@ -123,12 +124,15 @@ def preload_links(paths: dict, page_prefix: str = "../") -> str:
     page and its form render, instead of once the page script has started the worker. The
     worker's requests then come from the HTTP cache (or join the download in flight). Low
     priority: the page's own CSS and scripts, which make the form usable, go first. (Outside
-    Chromium the worker waits for them rather than download a file twice: web/preload.js.)"""
+    Chromium the worker waits for them rather than download a file twice: web/preload.js.)
+    Then web/preload.js itself, async: it starts the worker as soon as it arrives, before the
+    page script runs (placed inside the 自测's root element, whose data-* it reads)."""
     urls = [paths["pyodide"] + name for name in DOWNLOADED] + [paths["stdlib"], paths["wheel"]]
-    return "".join(
+    links = "".join(
         f'<link rel="preload" as="fetch" crossorigin fetchpriority="low" data-hc-runtime href="{page_prefix}{url}">'
         for url in urls
     )
+    return links + f'<script type="module" async src="{page_prefix}assets/hc/preload.js"></script>'
 
 
 def offline_box() -> str:
