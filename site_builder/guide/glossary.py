@@ -75,7 +75,7 @@ def glossary_page(data: dict) -> str:
         short = MEASURE_SHORT_NAMES[measure]
         d = rules["disclaimer"]
         out += [f"### 自测结果是正式认定吗？（{short}） {{: #faq-{measure}-official }}", "",
-                f"不是。自测只是根据你填写的情况对照办法条文作出的参考，是否符合、属于哪一类，"
+                f"不是。自测只是根据您填写的情况对照办法条文作出的参考，是否符合、属于哪一类，"
                 f"以评审和主管部门的认定为准。"
                 f"本办法由{escape(d['interpreters'])}负责解释（{cite(d['citation'], PAGE)}）。", ""]
         commitment = role_note(rules, "service_commitment")
