@@ -309,7 +309,8 @@ def main() -> int:
             page.goto(base + "health/")
             page.wait_for_load_state("networkidle")
             record("bytes_text_page", CountingHandler.sent())
-            record("text_page_pyodide_requests", sum("pyodide" in p or ".whl" in p for p, _ in CountingHandler.requests))
+            runtime_requests = sum("pyodide" in p or ".whl" in p for p, _ in CountingHandler.requests)
+            record("text_page_pyodide_requests", runtime_requests)
         weak = weak_network_run(browser, base) if args.weak else []
         browser.close()
     server.shutdown()

@@ -40,7 +40,8 @@ SERVICE_WORKER = "sw.js"
 OFFLINE_SIZE = "assets/hc/offline.json"  # the offline copy's size, shown before it is stored
 PRECOMPRESS_CACHE = ROOT / "build" / "precompressed"
 WHEEL_CACHE = ROOT / "build" / "wheels"  # by checker source hash: pip runs only when it changed
-COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl", ".csv", ".zip"}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl", ".csv",
+                ".zip"}
 MIN_COMPRESS_SIZE = 1024
 # The search files a Chinese site loads (mkdocs.yml: search lang zh); Material ships ~40 others.
 LUNR_NEEDED = re.compile(r"lunr\.(stemmer\.support|zh|multi)\.min\.js$")
@@ -191,10 +192,12 @@ def _precache_list(site_dir: Path) -> list[str]:
 def write_service_worker(site_dir: Path) -> None:
     """Post-build step: sw.js with this build's version and file list (after all files exist)."""
     files = _precache_list(site_dir)
-    built = [p for p in site_dir.rglob("*") if p.is_file() and p.relative_to(site_dir).as_posix() not in (SERVICE_WORKER, OFFLINE_SIZE)]
+    own = (SERVICE_WORKER, OFFLINE_SIZE)
+    built = [p for p in site_dir.rglob("*") if p.is_file() and p.relative_to(site_dir).as_posix() not in own]
     version = _digest(built, site_dir)[:16]  # any changed byte makes a new cache
     source = (WEB / "sw.template.js").read_text(encoding="utf-8")
-    source = source.replace("__VERSION__", json.dumps(version)).replace("__FILES__", json.dumps(files, ensure_ascii=False))
+    source = source.replace("__VERSION__", json.dumps(version))
+    source = source.replace("__FILES__", json.dumps(files, ensure_ascii=False))
     (site_dir / SERVICE_WORKER).write_text(source, encoding="utf-8")
     # What "离线使用" downloads at most (files the visit already loaded come from the HTTP cache).
     on_disk = [site_dir / (f + "index.html" if f.endswith("/") or not f else f) for f in files]

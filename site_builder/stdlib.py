@@ -84,7 +84,8 @@ def strip_source(source: bytes) -> bytes:
             in_string.update(range(node.lineno, node.end_lineno + 1))
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            is_string = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            if is_string and isinstance(first.value.value, str):
                 docs.append(first.value)
     for doc in sorted(docs, key=lambda n: (n.lineno, n.col_offset), reverse=True):
         start, end = doc.lineno - 1, doc.end_lineno - 1

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import re
 
-from tests.test_selfcheck_browser import PROFILES, READY_MS, assert_shows, cpython_result, fill_form, open_selfcheck, submit_and_wait
+from tests.test_selfcheck_browser import (PROFILES, READY_MS, assert_shows, cpython_result, fill_form, open_selfcheck,
+                                         submit_and_wait)
 
 
 def test_poster_page_stores_the_selfcheck_for_offline_use(browser, site_url, site_dir):
