@@ -152,6 +152,19 @@ def bare_load_ms(page, base, paths):
     )
 
 
+def wasm_compile_ms(page, base, paths) -> float:
+    """WebAssembly.compileStreaming of the runtime's wasm from the page (the best of two): from
+    the HTTP cache before the service worker is installed, from its Cache Storage after. A low
+    figure means Chromium reused its compiled-code cache for that response."""
+    url = base + paths["pyodide"] + "pyodide.asm.wasm"
+    times = []
+    for _ in range(2):
+        times.append(page.evaluate(
+            "async (url) => { const t = performance.now(); await WebAssembly.compileStreaming(fetch(url));"
+            " return performance.now() - t; }", url))
+    return min(times)
+
+
 def share_fragment() -> str:
     return base64.urlsafe_b64encode(json.dumps(PROFILE, ensure_ascii=False).encode()).decode().rstrip("=")
 
@@ -273,6 +286,7 @@ def main() -> int:
             clear_everything(cdp, origin)
             page.goto("about:blank")
             record("a_cold", bare_load_ms(page, base, paths))
+            record("wasm_http_cache", wasm_compile_ms(page, base, paths))  # no service worker yet
             clear_everything(cdp, origin)
             page.goto("about:blank")
             CountingHandler.reset()
@@ -287,6 +301,7 @@ def main() -> int:
             record("a_warm", bare_load_ms(page, base, paths))
             b, c, d = selfcheck_visit(page, base)
             record("b_warm", b), record("c_warm", c), record("d_warm", d)
+            record("wasm_service_worker", wasm_compile_ms(page, base, paths))
             # A text page, cold.
             clear_everything(cdp, origin)
             page.goto("about:blank")
@@ -294,7 +309,8 @@ def main() -> int:
             page.goto(base + "health/")
             page.wait_for_load_state("networkidle")
             record("bytes_text_page", CountingHandler.sent())
-            record("text_page_pyodide_requests", sum("pyodide" in p or ".whl" in p for p, _ in CountingHandler.requests))
+            runtime_requests = sum("pyodide" in p or ".whl" in p for p, _ in CountingHandler.requests)
+            record("text_page_pyodide_requests", runtime_requests)
         weak = weak_network_run(browser, base) if args.weak else []
         browser.close()
     server.shutdown()
@@ -320,6 +336,8 @@ def main() -> int:
           "(the service worker's precache of the whole site)")
     print(f"bytes, cold text page (health/):        {med['bytes_text_page']:>12,.0f}  "
           f"(Pyodide/wheel requests: {med['text_page_pyodide_requests']:.0f})")
+    print(f"compileStreaming of the wasm (compiled-code cache): from the HTTP cache {med['wasm_http_cache']:.0f} ms, "
+          f"from the service worker's Cache Storage {med['wasm_service_worker']:.0f} ms")
     print("worker stage timings (ms since worker start; cold, warm per run):")
     for timings in BOOT_TIMINGS:
         print("   ", "  ".join(f"{k} {v}" for k, v in timings.items()))

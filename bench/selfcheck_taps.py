@@ -65,7 +65,8 @@ def needed_answers(person: dict) -> dict:
             if p["id"] not in on_path:
                 continue
             for tier in p["tiers"]:
-                if any(f["verdict"] == "not_met" and measure_rules["criteria"][f["criterion"]].get("field") == "situation"
+                if any(f["verdict"] == "not_met"
+                       and measure_rules["criteria"][f["criterion"]].get("field") == "situation"
                        for f in tier["findings"]):
                     continue  # a tier of another path (调入 A–C)
                 for finding in tier["findings"]:

@@ -10,12 +10,12 @@ sheet) is read the same way through openpyxl (checker/spreadsheet.py, the option
 The report (report_row) has one row per valid applicant: line (the record's first line),
 applicant, measure, programme (the one with the best verdict), tier (its highest tier met or
 under review), tier_name, tier_verdict, verdict (the programme's: its highest tier's verdict,
-else the best of its tiers), verdict_label, missing (what the next tier on the applicant's path still needs, as actions;
-"；"-separated), next_tier (those actions → the tier and what it adds, as the 自测 page shows
-it; both from checker/summary.py), total_yuan, employer_yuan, fund_yuan, computed_from (the
-measure's title, the rule data's date and checksum, the as-of date, as every result says). It is UTF-8 with BOM (or .xlsx); a cell a spreadsheet would
-run as a formula gets a leading '. write_report writes it beside the target and moves it into
-place at the end.
+else the best of its tiers), verdict_label, missing (what the next tier on the applicant's path
+still needs, as actions; "；"-separated), next_tier (those actions → the tier and what it adds,
+as the 自测 page shows it; both from checker/summary.py), total_yuan, employer_yuan, fund_yuan,
+computed_from (the measure's title, the rule data's date and checksum, the as-of date, as every
+result says). It is UTF-8 with BOM (or .xlsx); a cell a spreadsheet would run as a formula gets
+a leading '. write_report writes it beside the target and moves it into place at the end.
 
 Header problems (unknown, empty or duplicated names) stop the run before any row. Bad rows
 (bad answers, cells over MAX_CELL, bytes of another encoding, CSV errors) are reported on stderr

@@ -27,6 +27,7 @@ class BenefitKind:
     """The defaults: a fixed sum paid to the person, not scheduled."""
 
     name: ClassVar[str]
+    label: ClassVar[str]  # how it is paid, in two to seven characters (the open data's columns)
     needs: ClassVar[tuple[str, ...]] = ("amounts",)  # keys its entries must have (checked on load)
     has_amount: ClassVar[bool] = True  # `amounts` per tier (else `tiers`: given in kind)
     per_month: ClassVar[bool] = False  # the amounts are per month
@@ -61,6 +62,7 @@ class Instalments(BenefitKind):
     """安家补助: a sum paid in equal parts over `parts` years."""
 
     name = "instalments"
+    label = "分年平均"
     needs = ("amounts", "parts")
     recurring = True
 
@@ -85,6 +87,7 @@ class OnApplication(BenefitKind):
     """教研/科研资助: project funding applied for within `years` years."""
 
     name = "on_application"
+    label = "申请使用"
     needs = ("amounts", "years")
     project = True
 
@@ -103,6 +106,7 @@ class Monthly(BenefitKind):
     """生活资助: a monthly amount for `years` years."""
 
     name = "monthly"
+    label = "按月"
     needs = ("amounts", "years")
     per_month = True
     recurring = True
@@ -129,6 +133,7 @@ class MonthlyByTime(BenefitKind):
     """柔性引进的生活补助: a monthly amount for the months actually worked in Hechuan."""
 
     name = "monthly_by_time"
+    label = "按实际时长按月"
     per_month = True
     by_time = True
     asks = ("flexible_months", "estimate")  # the months worked, for an estimate
@@ -144,6 +149,7 @@ class MonthlyByTime(BenefitKind):
 @kind
 class OneOff(BenefitKind):
     name = "one_off"
+    label = "一次性"
 
     def yearly(self, entry, amount):
         return {1: amount}
@@ -160,6 +166,7 @@ class InKind(BenefitKind):
     """Help given in kind (子女入学, 配偶就业 …): no amount, listed for the tiers in `tiers`."""
 
     name = "in_kind"
+    label = "非现金待遇"
     needs = ("tiers",)
     has_amount = False
 

@@ -134,7 +134,8 @@ def render_text(result: Result) -> str:
                           for b in money["basis"]) or "无已符合的层次"
         lines.append(f"资金测算依据：{basis}")
         for w in money["withheld"]:
-            lines.append(f"  {names[w['programme']]} {w['tier_name']}：未承诺服务年限，待遇不计入（否则约 {yuan_text(w['total'])}）")
+            lines.append(f"  {names[w['programme']]} {w['tier_name']}："
+                         f"未承诺服务年限，待遇不计入（否则约 {yuan_text(w['total'])}）")
         parts = [f"按计划发放 {yuan_text(t['scheduled'])}", f"按需申请 {yuan_text(t['on_application'])}"]
         if t["by_time_monthly"]:
             parts.append(f"按实际在合工作时长估算 {yuan_text(t['by_time_estimate'])}" if t["estimate"]
@@ -187,7 +188,8 @@ def _cmd_batch(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = {"epilog": EXIT_CODES, "formatter_class": argparse.RawDescriptionHelpFormatter}
-    parser = argparse.ArgumentParser(prog="python -m checker", description=f"合川区{'、'.join(MEASURE_SHORT_NAMES.values())}人才政策自测", **common)
+    description = f"合川区{'、'.join(MEASURE_SHORT_NAMES.values())}人才政策自测"
+    parser = argparse.ArgumentParser(prog="python -m checker", description=description, **common)
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="评估一份回答（JSON 文件）", **common)
     ev.add_argument("profile", help="回答文件（JSON 对象 {问题编号: 回答}）")
@@ -208,7 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  ("questions", questions, "以 JSON 输出自测问题")):
         p = sub.add_parser(name, help=text)
         p.set_defaults(run=lambda args, producer=producer: _print_json(producer()))
-    rules = sub.add_parser("rules", help="以 JSON 输出规则数据（层次、金额、资金分担；数值为评估日施行的，另附历次变动）")
+    rules = sub.add_parser("rules",
+                           help="以 JSON 输出规则数据（层次、金额、资金分担；数值为评估日施行的，另附历次变动）")
     rules.add_argument("--as-of", help=AS_OF_HELP)
     rules.set_defaults(run=lambda args: _print_json(policy.load(_as_of(args.as_of))))
     return parser

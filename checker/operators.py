@@ -304,10 +304,7 @@ class CountAtLeast(Operator):
     def evaluate(self, c, selected, ev):
         """Each answer counts once; a higher item of the same kind from another list counts as
         declared in the data."""
-        counted = [e for e in c["counts"] if e["value"] in selected]
-        claims = [e for e in c["equivalent"] if e["value"] in selected]
-        items = len({e["item"] for e in counted})
-        claimed = 1 if claims else 0  # 其他同等层次条件 is one item of the list
+        counted, claims, items, claimed = self._tally(c, selected)
         n = c["n"]
         verdict = MET if items >= n else REVIEW if items + claimed >= n else NOT_MET
 
@@ -327,11 +324,19 @@ class CountAtLeast(Operator):
     def action(self, c, value):
         if not isinstance(value, list):
             return super().action(c, value)
-        counted = [v for v in value if v not in c.get("review_values", [])]
-        return 1, f"{c['label']}（还差{c['n'] - len(counted)}项）"
+        _, _, items, claimed = self._tally(c, value)
+        return 1, f"{c['label']}（还差{c['n'] - items - claimed}项）"
+
+    @staticmethod
+    def _tally(c, selected) -> tuple[list, list, int, int]:
+        """The answers that count, those that claim 其他同等层次条件, the distinct items met, and
+        the one item the claims add (其他同等层次条件 is one item of the list)."""
+        counted = [e for e in c["counts"] if e["value"] in selected]
+        claims = [e for e in c["equivalent"] if e["value"] in selected]
+        return counted, claims, len({e["item"] for e in counted}), 1 if claims else 0
 
     def guide_text(self, c, label):
-        return f"至少{c['n']}项" + ("（含同等层次时需评审）" if c.get("review_values") else "")
+        return f"至少{c['n']}项" + ("（含同等层次时需评审）" if c["equivalent"] else "")
 
 
 @operator

@@ -91,7 +91,8 @@ def _check(measure: str, rules: dict) -> None:
     programme_ids = {p["id"] for p in rules["programmes"]}
     for p in rules["programmes"]:
         for entry in p["tiers"]:
-            _require(entry["tier"] in rules["tiers"], measure, f"programme {p['id']}", f"unknown tier {entry['tier']!r}")
+            _require(entry["tier"] in rules["tiers"], measure, f"programme {p['id']}",
+                     f"unknown tier {entry['tier']!r}")
             for x in entry["also"]:
                 _require(x in criteria, measure, f"programme {p['id']}", f"unknown criterion {x!r}")
         for x in p.get("money_requires", []):
@@ -109,10 +110,12 @@ def _check(measure: str, rules: dict) -> None:
         _require(b["kind"] in BENEFIT_KINDS, measure, f"benefit {b['id']}", f"unknown kind {b['kind']!r}")
         for key in KINDS[b["kind"]].needs:
             _require(key in b, measure, f"benefit {b['id']}", f"kind {b['kind']} needs {key!r}")
-        _require(b["programme"] in programme_ids, measure, f"benefit {b['id']}", f"unknown programme {b['programme']!r}")
+        _require(b["programme"] in programme_ids, measure, f"benefit {b['id']}",
+                 f"unknown programme {b['programme']!r}")
     for f in rules["funding"]:
         _require(set(f["programmes"]) <= programme_ids, measure, f"funding {f['label']}", "unknown programme")
-        _require(f["employer_percent"] + f["fund_percent"] == 100, measure, f"funding {f['label']}", "shares do not add up to 100")
+        _require(f["employer_percent"] + f["fund_percent"] == 100, measure, f"funding {f['label']}",
+                 "shares do not add up to 100")
     tiers_of = {p["id"]: {e["tier"] for e in p["tiers"]} for p in rules["programmes"]}
     for n in rules["notes"]:
         where = f"notes {n['id']}"

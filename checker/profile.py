@@ -48,7 +48,8 @@ def _check(q: dict, value, errors: list):
         ok, seen = True, set()  # linear in the length of the list, however long
         for i, item in enumerate(value):
             if not isinstance(item, str) or item not in allowed:
-                errors.append({"field": f"{field}[{i}]", "message": f"应为以下之一：{', '.join(allowed)}；收到 {item!r}"})
+                errors.append({"field": f"{field}[{i}]",
+                               "message": f"应为以下之一：{', '.join(allowed)}；收到 {item!r}"})
                 ok = False
             elif item in seen:
                 errors.append({"field": f"{field}[{i}]", "message": f"重复的取值：{item}"})
@@ -133,7 +134,8 @@ def validate(profile, as_of: dt.date) -> dict:
     if not errors:
         errors += _cross_check(clean)
     if "measure" not in clean and not any(e["field"] == "measure" for e in errors):
-        errors.append({"field": "measure", "message": f"必填：请选择您想了解的办法（{'或'.join(MEASURE_SHORT_NAMES.values())}）"})
+        choices = "或".join(MEASURE_SHORT_NAMES.values())
+        errors.append({"field": "measure", "message": f"必填：请选择您想了解的办法（{choices}）"})
     if errors:
         raise ValidationError(errors)
     return clean

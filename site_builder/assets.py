@@ -25,7 +25,7 @@ from pathlib import Path
 
 import brotli
 
-from site_builder.stdlib import trimmed_stdlib
+from site_builder.stdlib import compiled_stdlib, trimmed_stdlib
 from site_builder.wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,8 @@ SERVICE_WORKER = "sw.js"
 OFFLINE_SIZE = "assets/hc/offline.json"  # the offline copy's size, shown before it is stored
 PRECOMPRESS_CACHE = ROOT / "build" / "precompressed"
 WHEEL_CACHE = ROOT / "build" / "wheels"  # by checker source hash: pip runs only when it changed
-COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl", ".csv", ".zip"}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".whl", ".csv",
+                ".zip"}
 MIN_COMPRESS_SIZE = 1024
 # The search files a Chinese site loads (mkdocs.yml: search lang zh); Material ships ~40 others.
 LUNR_NEEDED = re.compile(r"lunr\.(stemmer\.support|zh|multi)\.min\.js$")
@@ -69,8 +70,9 @@ def checker_source_hash() -> str:
 
 @lru_cache(maxsize=None)
 def stdlib_zip() -> bytes:
-    """The trimmed standard library (cached per build process: the page and the install use it)."""
-    return trimmed_stdlib(PYODIDE_NPM / "python_stdlib.zip")
+    """The trimmed standard library, compiled to bytecode (cached per build process: the page
+    and the install use it)."""
+    return compiled_stdlib(trimmed_stdlib(PYODIDE_NPM / "python_stdlib.zip"))
 
 
 def wheel_file() -> Path:
@@ -123,12 +125,15 @@ def preload_links(paths: dict, page_prefix: str = "../") -> str:
     page and its form render, instead of once the page script has started the worker. The
     worker's requests then come from the HTTP cache (or join the download in flight). Low
     priority: the page's own CSS and scripts, which make the form usable, go first. (Outside
-    Chromium the worker waits for them rather than download a file twice: web/preload.js.)"""
+    Chromium the worker waits for them rather than download a file twice: web/preload.js.)
+    Then web/preload.js itself, async: it starts the worker as soon as it arrives, before the
+    page script runs (placed inside the 自测's root element, whose data-* it reads)."""
     urls = [paths["pyodide"] + name for name in DOWNLOADED] + [paths["stdlib"], paths["wheel"]]
-    return "".join(
+    links = "".join(
         f'<link rel="preload" as="fetch" crossorigin fetchpriority="low" data-hc-runtime href="{page_prefix}{url}">'
         for url in urls
     )
+    return links + f'<script type="module" async src="{page_prefix}assets/hc/preload.js"></script>'
 
 
 def offline_box() -> str:
@@ -187,10 +192,12 @@ def _precache_list(site_dir: Path) -> list[str]:
 def write_service_worker(site_dir: Path) -> None:
     """Post-build step: sw.js with this build's version and file list (after all files exist)."""
     files = _precache_list(site_dir)
-    built = [p for p in site_dir.rglob("*") if p.is_file() and p.relative_to(site_dir).as_posix() not in (SERVICE_WORKER, OFFLINE_SIZE)]
+    own = (SERVICE_WORKER, OFFLINE_SIZE)
+    built = [p for p in site_dir.rglob("*") if p.is_file() and p.relative_to(site_dir).as_posix() not in own]
     version = _digest(built, site_dir)[:16]  # any changed byte makes a new cache
     source = (WEB / "sw.template.js").read_text(encoding="utf-8")
-    source = source.replace("__VERSION__", json.dumps(version)).replace("__FILES__", json.dumps(files, ensure_ascii=False))
+    source = source.replace("__VERSION__", json.dumps(version))
+    source = source.replace("__FILES__", json.dumps(files, ensure_ascii=False))
     (site_dir / SERVICE_WORKER).write_text(source, encoding="utf-8")
     # What "离线使用" downloads at most (files the visit already loaded come from the HTTP cache).
     on_disk = [site_dir / (f + "index.html" if f.endswith("/") or not f else f) for f in files]

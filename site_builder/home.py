@@ -142,7 +142,8 @@ def _measures_section(data: dict) -> list[str]:
 
 
 def _guide_section(data: dict) -> list[str]:
-    out = ["## 政策指南 {: #guide }", "", "不读条文也能看懂：[政策指南](guide/index.md)按类别列出条件、待遇和办理程序。", ""]
+    out = ["## 政策指南 {: #guide }", "",
+           "不读条文也能看懂：[政策指南](guide/index.md)按类别列出条件、待遇和办理程序。", ""]
     for measure in data["measures"]:
         short = MEASURE_SHORT_NAMES[measure]
         out.append(f"- {short}人才：[类别与条件]({page_path(measure, 'tiers')}) · "
@@ -177,7 +178,8 @@ def home_markdown(data: dict | None = None, settings: dict | None = None) -> str
     out = [
         "---",
         "title: 首页",
-        f"description: 合川区{'、'.join(s + '人才' for s in shorts)}引进培养办法：您可能属于哪一类人才、每年能拿多少、怎么办理。",
+        f"description: 合川区{'、'.join(s + '人才' for s in shorts)}引进培养办法："
+        "您可能属于哪一类人才、每年能拿多少、怎么办理。",
         "# The home page points elsewhere: keep search results for the pages it points to.",
         "search:",
         "  exclude: true",

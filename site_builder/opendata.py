@@ -19,6 +19,7 @@ from pathlib import Path
 
 import checker.policy
 from checker import _data
+from checker.benefit_kinds import KINDS
 from checker.citation import MEASURE_SHORT_NAMES, MEASURES
 from checker.money import MONTHS_PER_YEAR, Benefit
 from checker.operators import criterion_schema
@@ -33,14 +34,16 @@ CSV_FILES = {
         "measure": "办法：" + " / ".join(f"{m} {short}" for m, short in MEASURE_SHORT_NAMES.items()),
         "programme": "项目：introduction 引进、flexible 柔性引进、training 培养、paired_support 定向帮扶",
         "benefit": "待遇标识", "benefit_name": "待遇名称", "tier": "人才类别标识（a–e、top、young、paired）",
-        "tier_name": "人才类别名称", "kind": "发放方式（instalments 分年平均、on_application 申请使用、monthly 按月、monthly_by_time 按实际时长按月、one_off 一次性）",
+        "tier_name": "人才类别名称",
+        "kind": "发放方式（" + "、".join(f"{k} {spec.label}" for k, spec in KINDS.items() if spec.has_amount) + "）",
         "amount_yuan": "金额（元）；按月发放的为每月金额", "term_total_yuan": "整个期限合计（元）；按实际时长的为空",
         "citation": "依据条款", "url": "条款在本站的地址（相对站点根目录）",
     }),
     "criteria.csv": ("各项条件（每行一个条件）", {
         "measure": "办法", "criterion": "条件标识", "label": "条件（办法原文的概括）",
         "op": "判断方式", "field": "对应的自测问题标识", "limit": "年龄上限（周岁）", "min": "最低值或最低等级",
-        "n": "须具备的项数", "principle": "是否为“原则上”的限制（true：超出需评审）", "citation": "依据条款", "url": "条款地址",
+        "n": "须具备的项数", "principle": "是否为“原则上”的限制（true：超出需评审）",
+        "citation": "依据条款", "url": "条款地址",
     }),
     "funding.csv": ("待遇资金的分担（每行一种单位类型）", {
         "measure": "办法", "programmes": "适用项目（以空格分隔）", "label": "说明",
@@ -84,7 +87,8 @@ def tables(data: dict) -> dict[str, list[dict]]:
                 total = Benefit(b, tier, amount).total
                 benefits.append({"measure": measure, "programme": b["programme"], "benefit": b["id"],
                                  "benefit_name": b["name"], "tier": tier, "tier_name": rules["tiers"][tier]["name"],
-                                 "kind": b["kind"], "amount_yuan": amount, "term_total_yuan": "" if total is None else total,
+                                 "kind": b["kind"], "amount_yuan": amount,
+                                 "term_total_yuan": "" if total is None else total,
                                  "citation": b["citation"]["label"], "url": b["citation"]["url"]})
         for cid, c in rules["criteria"].items():
             criteria.append({"measure": measure, "criterion": cid, "label": c["label"], "op": c["op"],
@@ -126,8 +130,8 @@ def json_schema() -> dict:
              "properties": {"citation": {"$ref": "#/$defs/citation"}, "history": _HISTORY}}
     measure = {
         "type": "object",
-        "required": ["measure", "name", "disclaimer", "criteria", "tiers", "programmes", "benefits", "funding", "notes", "not_modelled",
-                     "text_versions"],
+        "required": ["measure", "name", "disclaimer", "criteria", "tiers", "programmes", "benefits", "funding",
+                     "notes", "not_modelled", "text_versions"],
         "properties": {
             "measure": {"enum": list(MEASURES)}, "name": {"type": "string"}, "text_versions": _TEXT_VERSIONS,
             "disclaimer": cited,
@@ -135,12 +139,14 @@ def json_schema() -> dict:
                 "allOf": [cited, criterion_schema({"$ref": "#/$defs/citation"})]}},  # one per operator
             "tiers": {"type": "object", "additionalProperties": {
                 "type": "object", "required": ["name", "criteria"],
-                "properties": {"name": {"type": "string"}, "criteria": {"type": "array", "items": {"type": "string"}}}}},
+                "properties": {"name": {"type": "string"},
+                               "criteria": {"type": "array", "items": {"type": "string"}}}}},
             "programmes": {"type": "array", "items": {"allOf": [cited], "required": ["id", "name", "tiers"]}},
             "benefits": {"type": "array", "items": {
                 "allOf": [cited], "required": ["id", "programme", "name", "kind"],
                 "properties": {"kind": {"enum": sorted(checker.policy.BENEFIT_KINDS)},
-                               "amounts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}}}},
+                               "amounts": {"type": "object",
+                                           "additionalProperties": {"type": "integer", "minimum": 0}}}}},
             "funding": {"type": "array", "items": {
                 "allOf": [cited], "required": ["programmes", "label", "employer_percent", "fund_percent"],
                 "properties": {"employer_percent": {"type": "integer", "minimum": 0, "maximum": 100},
@@ -205,8 +211,9 @@ def opendata_page(data: dict) -> str:
         out += [f"| `{field}` | {values(meaning)} |" for field, meaning in fields.items()]
         out += ["", "</div>", ""]
     out += ["## 院校名单 {: #universities }", "",
-            f"<p>{link(UNIVERSITY_FILES[0])}：院校名单（字段 <code>name</code> 全称、<code>province</code> 省份、<code>is_985</code>、<code>is_211</code>、"
-            "<code>is_double_first_class</code> 双一流、<code>is_moe_normal</code> 教育部直属师范大学、<code>is_medical</code> 医学类院校，仅供参考）；"
+            f"<p>{link(UNIVERSITY_FILES[0])}：院校名单（字段 <code>name</code> 全称、<code>province</code> 省份、"
+            "<code>is_985</code>、<code>is_211</code>、<code>is_double_first_class</code> 双一流、"
+            "<code>is_moe_normal</code> 教育部直属师范大学、<code>is_medical</code> 医学类院校，仅供参考）；"
             f"{link(UNIVERSITY_FILES[1])}：别名（分校区、曾用名、校内学院）对应的院校全称。</p>", "",
             "来源：教育部全国高等学校名单的公开镜像及多个公开整理的院校数据集，几个来源不一致时按多数确定。"
             "“是否医学类院校”一栏不完整，自测只把它作为提示，并请本人确认。", ""]

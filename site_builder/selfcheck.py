@@ -111,7 +111,8 @@ def question_html(question: dict, use: dict | None = None) -> str:
     )
     # Shown by web/selfcheck.js on the paths where the answer only splits the money.
     on = _attr(json.dumps(use.get("optional", [])))
-    optional = f'<span class="hc-optional" data-optional-on=\'{on}\' hidden>（选填）</span>' if use.get("optional") else ""
+    optional = (f'<span class="hc-optional" data-optional-on=\'{on}\' hidden>（选填）</span>'
+                if use.get("optional") else "")
     note = (f'<p class="hc-help hc-optional-note" data-optional-on=\'{on}\' hidden>{OPTIONAL_NOTE}</p>'
             if use.get("optional") else "")
     if kind in ("choice", "multi", "bool"):
@@ -216,7 +217,8 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "回答下面的问题，马上就能看到您可能符合的人才层次、依据的条款和可享受的待遇。"
         "您的回答只在您自己的设备上计算，不会发送到任何地方。",
         "",
-        f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}" data-fallback="{fallback}" data-procedures="{steps}" data-site-name="{_attr(site_name)}"{qr} {data}>',
+        f'<div id="{ROOT_ID}" class="hc-selfcheck" data-state="loading" data-presets="{presets}"'
+        f' data-fallback="{fallback}" data-procedures="{steps}" data-site-name="{_attr(site_name)}"{qr} {data}>',
         preload_links(runtime),
         # The page's search entry is its introduction: the status, the no-script notice and the
         # form's many labels are not (data-search-exclude, Material's search plugin).
@@ -237,7 +239,8 @@ def fallback_pages() -> list[list[str]]:
     """[path from the site root, nav title] of the pages that say what the checker would: each
     measure's tiers and benefits, then the full texts. The page offers them when the checker
     cannot run (web/selfcheck.js)."""
-    guide = [[f"guide/{m}-{topic}/", d["nav"][topic]] for m, d in DESCRIPTIONS.items() for topic in ("tiers", "benefits")]
+    guide = [[f"guide/{m}-{topic}/", d["nav"][topic]]
+             for m, d in DESCRIPTIONS.items() for topic in ("tiers", "benefits")]
     return guide + [[f"{m}/", d["nav"]["text"]] for m, d in DESCRIPTIONS.items()]
 
 

@@ -13,20 +13,34 @@ entries without inflating them).
 
 Docstrings and comment lines are blanked, much as `python -OO` drops docstrings: measured on
 Pyodide 314's 164 entries, 613 KB brotli becomes 397 KB (about 1.1 s less at 1.6 Mbps). It
-is done on the source, keeping every line in its place (tracebacks still point at the right
-line), and a file the build's Python cannot parse (newer syntax) is kept as it is.
+is done on the source, keeping every line in its place, and a file the build's Python cannot
+parse (newer syntax) is kept as it is.
+
+Then `compiled_stdlib` compiles the entries to bytecode with Pyodide's own Python under Node
+(`stdlib_compile.mjs`): Python then no longer compiles ~2 MB of source on every first visit,
+which took 2-3 s of the phone's CPU after the last byte had arrived. The .pyc entries are
+bigger (~630 KB brotli instead of 397 KB, about 1.2 s more at 1.6 Mbps, while the CPU saving
+is larger; measured with bench/selfcheck_bench.py). Their line tables keep one line per
+function: a traceback in the standard library names the function's first line.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import io
+import shutil
 import struct
+import subprocess
+import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 
 MODULES_FILE = Path(__file__).with_name("stdlib_modules.txt")
+COMPILE_SCRIPT = Path(__file__).with_name("stdlib_compile.mjs")
+ROOT = Path(__file__).resolve().parent.parent
+COMPILED_CACHE = ROOT / "build" / "stdlib"  # by content: Node and Pyodide run only when it changed
 # A fixed timestamp: the same list gives a byte-identical zip, so its URL and caches survive rebuilds.
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -70,7 +84,8 @@ def strip_source(source: bytes) -> bytes:
             in_string.update(range(node.lineno, node.end_lineno + 1))
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            is_string = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            if is_string and isinstance(first.value.value, str):
                 docs.append(first.value)
     for doc in sorted(docs, key=lambda n: (n.lineno, n.col_offset), reverse=True):
         start, end = doc.lineno - 1, doc.end_lineno - 1
@@ -105,3 +120,26 @@ def trimmed_stdlib(source: Path, entries: list[str] | None = None, *, strip: boo
                 data = strip_source(data)
             trimmed.writestr(zipfile.ZipInfo(name, FIXED_DATE), data)
     return out.getvalue()
+
+
+def compiled_stdlib(trimmed: bytes) -> bytes:
+    """`trimmed` with every .py entry compiled to a sourceless .pyc by the Pyodide runtime that
+    will load it (node_modules/pyodide, so the bytecode version always matches)."""
+    pyodide = ROOT / "node_modules" / "pyodide"
+    sha = hashlib.sha256(trimmed)
+    for part in (COMPILE_SCRIPT, pyodide / "package.json", pyodide / "python_stdlib.zip"):
+        sha.update(part.read_bytes())
+    cached = COMPILED_CACHE / f"{sha.hexdigest()[:16]}.zip"
+    if cached.is_file():
+        return cached.read_bytes()
+    node = shutil.which("node")
+    if not node:
+        raise FileNotFoundError("node is needed to compile the 自测's standard library: run scripts/setup")
+    with tempfile.TemporaryDirectory() as scratch:
+        source, out = Path(scratch) / "in.zip", Path(scratch) / "out.zip"
+        source.write_bytes(trimmed)
+        subprocess.run([node, str(COMPILE_SCRIPT), str(source), str(out)], check=True, capture_output=True, timeout=600)
+        compiled = out.read_bytes()
+    COMPILED_CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(compiled)
+    return compiled

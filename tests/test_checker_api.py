@@ -13,7 +13,8 @@ from checker.api import handle_json
 from checker.citation import MEASURES
 from checker.questions import TYPES
 
-PROFILE = {"measure": "health", "situation": "in_district", "health_institution_urban_quality": True, "health_paired_support": True}
+PROFILE = {"measure": "health", "situation": "in_district", "health_institution_urban_quality": True,
+           "health_paired_support": True}
 
 
 def test_public_surface():
@@ -43,7 +44,8 @@ def test_bridge_errors_name_the_field(request_text, fields):
 @pytest.mark.parametrize("request_text, message", [
     ('{"profile": {"measure": "health"},\n  oops}', "不是有效的 JSON：第 2 行第 3 列有误"),
     ("[" * 100_000 + "]" * 100_000, "不是有效的 JSON：嵌套层数过多"),
-    ('{"profile": {"measure": "health", "health_years_director": ' + "9" * 5000 + "}}", "不是有效的 JSON：无法解析（例如数字过长）"),
+    ('{"profile": {"measure": "health", "health_years_director": ' + "9" * 5000 + "}}",
+     "不是有效的 JSON：无法解析（例如数字过长）"),
 ])
 def test_bridge_says_why_the_json_is_refused_in_chinese(request_text, message):
     response = json.loads(handle_json(request_text))
@@ -141,8 +143,9 @@ def test_each_path_asks_exactly_what_its_rules_need(measure, situation):
                 if any(b["kind"] == "monthly_by_time" for b in r["benefits"] if b["programme"] == p["id"]):
                     needed.add("flexible_months")
     needed.discard("situation")
-    profile = {"measure": measure, "situation": situation, "edu_school_urban_quality": True, "health_institution_urban_quality": True,
-               "health_med_degree_level": "doctor", "is_trainee": True, "promotion_tier": "a"}  # they open follow-up questions
+    profile = {"measure": measure, "situation": situation,  # the answers below open follow-up questions
+               "edu_school_urban_quality": True, "health_institution_urban_quality": True,
+               "health_med_degree_level": "doctor", "is_trainee": True, "promotion_tier": "a"}
     shown = shown_ids(profile) - {"situation"}
     exceptions = {"birth_date"} if (measure, situation) == ("education", "graduate") else set()
     assert needed - shown == set(), "needed but never asked"
@@ -172,12 +175,14 @@ def test_the_checker_imports_only_the_standard_library():
 def test_result_shape_is_the_documented_contract():
     """The browser and the guide pages read these keys (checker/README.md); change them only together."""
     profile = {"measure": "health", "situation": "recruit", "birth_date": "1976-01-01", "health_title": "senior",
-               "health_degree": "doctor", "health_full_time_degree": "doctor", "health_years_affiliated_hospital": 20, "health_years_deputy_director": 5,
-               "health_a_declaration": True, "health_achievements": ["key_project_leader", "science_award_a", "chief_expert"],
+               "health_degree": "doctor", "health_full_time_degree": "doctor",
+               "health_years_affiliated_hospital": 20, "health_years_deputy_director": 5,
+               "health_a_declaration": True,
+               "health_achievements": ["key_project_leader", "science_award_a", "chief_expert"],
                "service_commitment": True, "start_date": "2026-07-15", "health_institution_urban_quality": True}
     d = checker.evaluate(profile, as_of=dt.date(2026, 6, 1)).to_dict()
-    assert set(d) == {"measure", "measure_name", "as_of", "situation", "provenance", "disclaimer", "programmes", "money",
-                      "money_if_review", "notes", "summary"}
+    assert set(d) == {"measure", "measure_name", "as_of", "situation", "provenance", "disclaimer", "programmes",
+                      "money", "money_if_review", "notes", "summary"}
     assert set(d["provenance"]) == {"measure_name", "text_since", "text_checksum", "rules_changed", "rules_checksum",
                                     "as_of", "text"}
     assert set(d["disclaimer"]) == {"text", "interpreters", "citation"}
@@ -186,7 +191,8 @@ def test_result_shape_is_the_documented_contract():
                               "firm_tier", "firm_tier_name", "possible_tier", "possible_tier_name",
                               "citation", "tiers", "findings", "money_conditions", "benefits", "notes"}
     assert set(programme["tiers"][0]) == {"id", "name", "verdict", "verdict_label", "findings", "missing"}
-    assert set(programme["findings"][0]) == {"criterion", "label", "verdict", "verdict_label", "values", "reason", "citation"}
+    assert set(programme["findings"][0]) == {"criterion", "label", "verdict", "verdict_label", "values", "reason",
+                                             "citation"}
     assert set(programme["findings"][0]["citation"]) == {"measure", "article", "anchor", "label", "url"}
     assert set(programme["benefits"][0]) == {"id", "name", "kind", "amount", "total", "description", "citation"}
     assert set(programme["notes"][0]) == {"text", "citation"}
@@ -224,9 +230,11 @@ def test_money_shows_the_floor_and_what_a_favourable_review_adds():
     intro = d["programmes"][0]
     assert (intro["highest_tier"], intro["verdict"]) == ("b", "review")
     assert (intro["firm_tier"], intro["possible_tier"]) == ("c", "b")
-    assert d["money"]["basis"] == [{"programme": "introduction", "tier": "c", "tier_name": "C类教育人才", "verdict": "met"}]
+    assert d["money"]["basis"] == [
+        {"programme": "introduction", "tier": "c", "tier_name": "C类教育人才", "verdict": "met"}]
     review = d["money_if_review"]
-    assert review["basis"] == [{"programme": "introduction", "tier": "b", "tier_name": "B类教育人才", "verdict": "review"}]
+    assert review["basis"] == [
+        {"programme": "introduction", "tier": "b", "tier_name": "B类教育人才", "verdict": "review"}]
     assert review["adds"] == review["totals"]["total"] - d["money"]["totals"]["total"] > 0
 
 

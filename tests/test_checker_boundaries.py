@@ -7,28 +7,38 @@ At the limit the criterion, every group above it and the tier are 符合; one pa
 不符合, or 需评审 where the text says 原则上 (`principle = true`). The rest of the tier is held
 satisfied (siblings in an all-of group met, alternatives in an any-of group failing), so the
 tier's verdict is the criterion's.
+
+Values with dates: each measure is tested on a few ordinary days and on each day a dated value
+changes and the day before it, against the rules in force on that day (`rules(measure, as_of)`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
 from functools import cache
+from pathlib import Path
 
 import pytest
 
 import checker
+from checker._data import RULES_DIR_VARIABLE, rules_folder
 from checker.citation import MEASURES
 from checker.engine import MET, NOT_MET, REVIEW, age_in_full_years
+from checker.errors import ValidationError
 from checker.policy import change_dates, rules
 from checker.questions import by_id, checks, rank
 from checker.universities import lookup, suggestions
 
 BOUNDARY_OPS = ("age_at_most", "at_least", "count_at_least")
 GROUP_OPS = ("all", "any")
-# Assessment dates: one ordinary day, one whose day-boundary crosses a month end, and the first day
-# of each period of dated values, so each period's limits are tested as they were then.
-AS_OF_DATES = tuple(sorted({dt.date(2026, 6, 1), dt.date(2027, 1, 31)}
-                           | {day for measure in MEASURES for day in change_dates(measure)}))
+# Assessment dates: one ordinary day, one whose day boundary crosses a month end, and (in
+# as_of_dates) each day a dated value of the measure changes and the day before it.
+AS_OF_DATES = (dt.date(2026, 6, 1), dt.date(2027, 1, 31))
 
 
 class Conflict(Exception):
@@ -178,18 +188,35 @@ def paths(r: dict, cid: str):
             yield [cid] + rest
 
 
+def as_of_dates(measure: str) -> list[dt.date]:
+    """The assessment dates to test a measure on: the values in force on each (dated values)."""
+    days = set(AS_OF_DATES)
+    for day in change_dates(measure):
+        days |= {day, day - dt.timedelta(days=1)}
+    out = []
+    for day in sorted(days):
+        try:
+            rules(measure, day)
+        except ValidationError:  # before the measure's text, or before a value's first date
+            continue
+        out.append(day)
+    return out
+
+
 def boundaries():
-    """(measure, programme, tier, chain from a tier criterion to the boundary criterion)."""
+    """(measure, programme, tier, chain from a tier criterion to the boundary criterion, as_of)."""
     for measure in MEASURES:
-        r = rules(measure)
-        for p in r["programmes"]:
-            for entry in p["tiers"]:
-                for top in entry["also"] + r["tiers"][entry["tier"]]["criteria"]:
-                    for chain in paths(r, top):
-                        yield measure, p["id"], entry["tier"], chain
+        for as_of in as_of_dates(measure):
+            r = rules(measure, as_of)
+            for p in r["programmes"]:
+                for entry in p["tiers"]:
+                    for top in entry["also"] + r["tiers"][entry["tier"]]["criteria"]:
+                        for chain in paths(r, top):
+                            yield measure, p["id"], entry["tier"], chain, as_of
 
 
 BOUNDARIES = list(boundaries())
+IDS = [f"{m}-{p}-{t}-{c[-1]}-{d}" for m, p, t, c, d in BOUNDARIES]
 
 
 def tier_criteria(r: dict, programme: str, tier: str) -> list[str]:
@@ -235,9 +262,7 @@ def outcomes(profile: dict, as_of: dt.date, programme: str, tier: str):
     return t.to_dict(), lambda cid: t.outcome(cid).verdict
 
 
-@pytest.mark.parametrize("as_of", AS_OF_DATES, ids=str)
-@pytest.mark.parametrize("measure, programme, tier, chain", BOUNDARIES,
-                         ids=[f"{m}-{p}-{t}-{c[-1]}" for m, p, t, c in BOUNDARIES])
+@pytest.mark.parametrize("measure, programme, tier, chain, as_of", BOUNDARIES, ids=IDS)
 def test_boundary_at_the_limit_and_one_past(measure, programme, tier, chain, as_of):
     r = rules(measure, as_of)
     c = r["criteria"][chain[-1]]
@@ -265,13 +290,15 @@ def test_boundary_at_the_limit_and_one_past(measure, programme, tier, chain, as_
     assert finding["verdict"] == expected
 
 
-@pytest.mark.parametrize("measure, programme, tier, chain",
-                         [b for b in BOUNDARIES if rules(b[0])["criteria"][b[3][-1]]["op"] == "count_at_least"
-                          and rules(b[0])["criteria"][b[3][-1]]["equivalent"]],
-                         ids=lambda v: v if isinstance(v, str) else v[-1])
-def test_one_item_short_plus_an_equivalent_needs_review(measure, programme, tier, chain):
+def _counted(b) -> bool:
+    c = rules(b[0], b[4])["criteria"][b[3][-1]]
+    return c["op"] == "count_at_least" and bool(c["equivalent"])
+
+
+@pytest.mark.parametrize("measure, programme, tier, chain, as_of", [b for b in BOUNDARIES if _counted(b)],
+                         ids=[i for b, i in zip(BOUNDARIES, IDS) if _counted(b)])
+def test_one_item_short_plus_an_equivalent_needs_review(measure, programme, tier, chain, as_of):
     """n-1 listed items and one 其他同等层次条件 reach n only through reviewers: 需评审."""
-    as_of = AS_OF_DATES[0]
     c = rules(measure, as_of)["criteria"][chain[-1]]
     at = profile_at_limit(measure, programme, tier, chain, as_of)
     short = {**at, c["field"]: distinct_items(c, c["n"] - 1) + [c["equivalent"][0]["value"]]}
@@ -282,20 +309,20 @@ def test_one_item_short_plus_an_equivalent_needs_review(measure, programme, tier
 
 def test_every_boundary_criterion_is_tested():
     """Each age limit, year count and item count of the data is reached by some tier above."""
-    tested = {(m, chain[-1]) for m, _, _, chain in BOUNDARIES}
+    tested = {(m, chain[-1], as_of) for m, _, _, chain, as_of in BOUNDARIES}
     for measure in MEASURES:
-        for cid, c in rules(measure)["criteria"].items():
-            if c["op"] in BOUNDARY_OPS:
-                assert (measure, cid) in tested, (measure, cid)
+        for as_of in as_of_dates(measure):
+            for cid, c in rules(measure, as_of)["criteria"].items():
+                if c["op"] in BOUNDARY_OPS:
+                    assert (measure, cid, as_of) in tested, (measure, cid, as_of)
 
 
 def test_a_revised_limit_moves_its_boundary(monkeypatch):
     """The profiles follow the data: with edu A's age limit raised by 2, the derived birth date
     moves by 2 years and the tier is still met at it and under review one past it."""
-    measure, programme, tier = "education", "introduction", "a"
-    chain = next(ch for m, p, t, ch in BOUNDARIES if (m, p, t) == (measure, programme, tier)
-                 and rules(m)["criteria"][ch[-1]]["op"] == "age_at_most")
-    as_of = AS_OF_DATES[0]
+    measure, programme, tier, as_of = "education", "introduction", "a", AS_OF_DATES[0]
+    chain = next(ch for m, p, t, ch, d in BOUNDARIES if (m, p, t, d) == (measure, programme, tier, as_of)
+                 and rules(m, d)["criteria"][ch[-1]]["op"] == "age_at_most")
     before = profile_at_limit(measure, programme, tier, chain, as_of)
     criterion = rules(measure, as_of)["criteria"][chain[-1]]
     monkeypatch.setitem(criterion, "limit", criterion["limit"] + 2)
@@ -305,3 +332,27 @@ def test_a_revised_limit_moves_its_boundary(monkeypatch):
     assert outcomes(after, as_of, programme, tier)[0]["verdict"] == MET
     past = {**after, "birth_date": one_past(criterion, as_of)}
     assert outcomes(past, as_of, programme, tier)[0]["verdict"] == REVIEW
+
+
+def test_a_dated_limit_is_tested_on_each_side_of_its_change(tmp_path):
+    """With a dated limit (55, then 58 from a day on), the boundary tests run on the day before
+    the change against 55 and on the day itself against 58, and pass: the data moves them.
+    Run in a subprocess on a copy of the rules (HC_RULES_DIR), so the data is read afresh."""
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(rules_folder(), rules_dir)
+    toml = rules_dir / "education.toml"
+    criterion = rules("education", AS_OF_DATES[0])["criteria"]["age_high_level"]
+    old, new, change = criterion["limit"], criterion["limit"] + 3, dt.date(AS_OF_DATES[0].year + 1, 3, 1)
+    block = re.compile(r"(\[criteria\.age_high_level\][^\[]*?)^limit = \d+$", re.M | re.S)
+    text, replaced = block.subn(rf'\1limit = [{{ value = {old} }}, {{ since = "{change}", value = {new} }}]',
+                                toml.read_text("utf-8"))
+    assert replaced == 1
+    toml.write_text(text, "utf-8")
+    env = {**os.environ, RULES_DIR_VARIABLE: str(rules_dir)}
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", __file__,
+                          "-k", "test_boundary_at and education-introduction-a-age_high_level"],
+                         cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    passed = set(re.findall(r"^PASSED .*?-(\d{4}-\d{2}-\d{2})\]$", run.stdout, re.M))
+    assert {str(change), str(change - dt.timedelta(days=1))} <= passed, run.stdout[-2000:]

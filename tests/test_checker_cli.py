@@ -89,7 +89,8 @@ def test_batch_reports_bad_rows_by_line_and_processes_the_rest(tmp_path, capsys)
     header = ["applicant", "measure", "situation", "birth_date", "edu_honours", "service_commitment", "edu_school_type",
               "health_institution_urban_quality", "health_title"]
     write_csv(applicants, header, [
-        ["张三", "education", "recruit", "1976-03-10", "national_model_teacher;provincial_backbone_teacher", "true", "compulsory", "", ""],
+        ["张三", "education", "recruit", "1976-03-10", "national_model_teacher;provincial_backbone_teacher", "true",
+         "compulsory", "", ""],
         ["李四", "education", "recruit", "1976-02-30", "", "true", "", "", ""],
         ["王五", "health", "in_district", "1990-01-01", "", "", "", "是", "wizard"],
         ["赵六", "education", "recruit", "1970-06-01", "provincial_special_teacher", "否", "", "", ""],
@@ -377,7 +378,8 @@ def run_cli(args, encoding, cwd):
 def test_any_console_prints_without_a_traceback(tmp_path, encoding):
     """A Chinese Windows console is GBK (no ✓ or ✗); a text answer may hold a lone surrogate."""
     path = tmp_path / "profile.json"
-    graduate = {"measure": "education", "situation": "graduate", "edu_university": "西南\ud800大学", "edu_grad_level": "master"}
+    graduate = {"measure": "education", "situation": "graduate", "edu_university": "西南\ud800大学",
+                "edu_grad_level": "master"}
     path.write_text(json.dumps(graduate), "ascii")  # JSON escapes the surrogate; the graduate path prints it
     for fmt in ("text", "json"):
         done = run_cli(["evaluate", str(path), "--format", fmt, "--as-of", "2026-06-01"], encoding, tmp_path)
@@ -443,7 +445,8 @@ def test_batch_reads_and_writes_xlsx(tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADER)
-    sheet.append(["=1+1", "education", "recruit", dt.datetime(1976, 3, 10), "national_model_teacher", True, "compulsory"])
+    sheet.append(["=1+1", "education", "recruit", dt.datetime(1976, 3, 10), "national_model_teacher", True,
+                  "compulsory"])
     sheet.append(["李四", "education", "recruit", "1976-02-30", None, True, None])
     sheet["A2"].data_type = "s"  # text that looks like a formula, as a form export may hold
     book.save(applicants)

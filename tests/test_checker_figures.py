@@ -13,7 +13,6 @@ Case names (`name`, `example`) tie each figure to the data by what it says:
 - percentages (30%, 50/50): the funding shares of the result; months (6 months, 6 ×): the
   answer `flexible_months`;
 - N周岁: in the text of the articles cited, or the retirement age of the measure's note;
-- dates (2026-10-01): the case's as-of date, or a day a value or the text of the measure changes;
 - other figures written against Chinese (15例次以上, 近5年, 两项): the cited text says them;
 - any other figure (10 years, two achievements, 5-year): an answer of the profile, the length of
   a multiple answer, a parameter (limit, min, n, years, parts) or a label figure of the criteria
@@ -36,8 +35,9 @@ import pytest
 import checker
 from checker.citation import MEASURES, Citation, chinese_numeral, parse_chinese_numeral
 from checker.engine import age_in_full_years
-from checker.policy import rules
-from checker import policy, versions
+from checker import versions
+from checker.errors import ValidationError
+from checker.policy import change_dates, rules
 from site_builder.text import load_measure, load_version
 
 CASES = sorted(pathlib.Path(__file__).parent.joinpath("cases").glob("*.toml"))
@@ -57,20 +57,20 @@ def load(path: pathlib.Path) -> dict:
     return tomllib.loads(path.read_text("utf-8"))
 
 
-def day_of(case: dict) -> dt.date:
-    """The case's as-of date: its figures are those of the data and the text in force that day."""
-    return dt.date.fromisoformat(case["as_of"])
+def text_on(measure: str, as_of: dt.date) -> versions.TextVersion:
+    """The version of the measure's text in force on the case's as-of date."""
+    return versions.in_force(measure, as_of)
 
 
 @cache
-def text_on(measure: str, day: dt.date):
-    return load_version(versions.in_force(measure, day))
-
-
-@cache
-def compact_text(measure: str, article: int, day: dt.date) -> str:
-    node = text_on(measure, day).find(Citation(measure, article))
+def compact_text(version: versions.TextVersion, article: int) -> str:
+    node = load_version(version).find(Citation(version.measure, article))
     return "".join("".join(node.lines()).split())
+
+
+def case_rules(case: dict) -> dict:
+    """The rules in force on the case's as-of date (values with dates)."""
+    return rules(case["profile"]["measure"], dt.date.fromisoformat(case["as_of"]))
 
 
 # --- article references ---------------------------------------------------------------------
@@ -159,9 +159,8 @@ def percents(result: dict) -> set[tuple[int, int]]:
             for money in (result["money"], result["money_if_review"]) if money for s in money["split"]}
 
 
-def criteria_shown(measure: str, result: dict, day: dt.date) -> set[str]:
+def criteria_shown(r: dict, result: dict) -> set[str]:
     """The criteria of every tier the result shows (groups opened) and of the money conditions."""
-    r = rules(measure, day)
     out, todo = set(), [f["criterion"] for p in result["programmes"] for t in p["tiers"] for f in t["findings"]]
     todo += [f["criterion"] for p in result["programmes"] for f in p["money_conditions"]]
     while todo:
@@ -172,11 +171,11 @@ def criteria_shown(measure: str, result: dict, day: dt.date) -> set[str]:
     return out
 
 
-def plain_figures(measure: str, case: dict, result: dict) -> set[float]:
-    profile, r = case["profile"], rules(measure, day_of(case))
+def plain_figures(case: dict, result: dict) -> set[float]:
+    profile, r = case["profile"], case_rules(case)
     out = {v for v in profile.values() if isinstance(v, int) and not isinstance(v, bool)}
     out |= {len(v) for v in profile.values() if isinstance(v, list)}
-    for cid in criteria_shown(measure, result, day_of(case)):
+    for cid in criteria_shown(r, result):
         c = r["criteria"][cid]
         out |= {c[k] for k in ("limit", "min", "n") if isinstance(c.get(k), int)}
         out |= {int(d) for d in re.findall(r"\d+", c["label"])}
@@ -193,23 +192,17 @@ def age_at(case: dict) -> int | None:
         birth = dt.date.fromisoformat(case["profile"]["birth_date"])
     except (KeyError, ValueError):  # no birth date, or the invalid one a bad-input case sends
         return None
-    return age_in_full_years(birth, day_of(case))
+    return age_in_full_years(birth, dt.date.fromisoformat(case["as_of"]))
 
 
-def dates_of(measure: str, case: dict) -> set[str]:
-    days = set(policy.change_dates(measure)) | {v.since for v in versions.text_versions(measure) if v.since}
-    return {case["as_of"]} | {d.isoformat() for d in days}
-
-
-def retirement_ages(measure: str, day: dt.date) -> set[int]:
-    return {n["retirement_age"] for n in rules(measure, day)["notes"] if "retirement_age" in n}
+def retirement_ages(case: dict) -> set[int]:
+    return {n["retirement_age"] for n in case_rules(case)["notes"] if "retirement_age" in n}
 
 
 # --- the checks -------------------------------------------------------------------------------
 
 # (pattern, what the figure must be); group 1 is the figure. Tried in order; each figure once.
 CONTEXTS = [
-    ("date", re.compile(r"(\d{4}-\d{2}-\d{2})")),
     ("age", re.compile(r"(\d+)-year-old")),
     ("age", re.compile(r"aged (?:exactly )?(\d+)")),
     ("age", re.compile(r"exactly (\d+)(?![\d.])(?! ?(?:years?\b|[%万元]))")),
@@ -236,19 +229,19 @@ def name_problems(stem: str, case: dict, text: str | None = None) -> list[str]:
     if "errors" in case["expect"]:
         result = None
     else:
-        result = checker.evaluate(case["profile"], as_of=day_of(case)).to_dict()
-    day = day_of(case)
+        result = checker.evaluate(case["profile"], as_of=dt.date.fromisoformat(case["as_of"])).to_dict()
+    policy = text_on(measure, dt.date.fromisoformat(case["as_of"]))
     citations, spans = references(text, measure)
     for c in citations:
         try:
-            text_on(measure, day).find(c)
+            load_version(policy).find(c)
         except KeyError:
             problems.append(f"refers to {c.label}, which the text of {measure} does not have")
     cited_articles = {c.article for c in citations}
     for ref in (case["cite"] if isinstance(case["cite"], list) else [case["cite"]]):
         cited_articles.add(Citation.parse(*ref.split(" ", 1)).article)
-    known = {a.number for a in text_on(measure, day).articles}
-    cited_text = "".join(compact_text(measure, a, day) for a in sorted(cited_articles & known))
+    known = {a.number for a in load_version(policy).articles}
+    cited_text = "".join(compact_text(policy, a) for a in sorted(cited_articles & known))
     taken = [False] * len(text)
     for a, b in spans:
         taken[a:b] = [True] * (b - a)
@@ -260,15 +253,12 @@ def name_problems(stem: str, case: dict, text: str | None = None) -> list[str]:
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
             figure = m.group(1)
             value = CHECKED_WORDS.get(figure.lower()) if figure.isalpha() else None
-            if kind == "date" and figure not in dates_of(measure, case):
-                problems.append(f"{figure}: neither the as-of date nor a day the data or the text changes")
-            elif kind == "age" and int(figure) != age:
+            if kind == "age" and int(figure) != age:
                 problems.append(f"{m.group(0)!r}: the profile is {age} at {case['as_of']}")
             elif kind == "age+1" and (age is None or int(figure) != age + 1):
                 problems.append(f"{m.group(0)!r}: the profile turns {None if age is None else age + 1} next")
-            elif kind == "retirement" and int(figure) not in retirement_ages(measure, day):
-                ages = sorted(retirement_ages(measure, day))
-                problems.append(f"{m.group(0)!r}: the retirement age of the data is {ages}")
+            elif kind == "retirement" and int(figure) not in retirement_ages(case):
+                problems.append(f"{m.group(0)!r}: the retirement age of the data is {sorted(retirement_ages(case))}")
             elif kind == "money":
                 unit = 10000 if "万" in m.group(0) else 1
                 amount = round(float(figure) * unit)
@@ -281,7 +271,7 @@ def name_problems(stem: str, case: dict, text: str | None = None) -> list[str]:
             elif kind == "months" and int(figure) != case["profile"].get("flexible_months"):
                 problems.append(f"{m.group(0)!r}: flexible_months is {case['profile'].get('flexible_months')}")
             elif kind == "limit" and "".join(m.group(0).split()) not in cited_text \
-                    and int(figure) not in retirement_ages(measure, day):
+                    and int(figure) not in retirement_ages(case):
                 problems.append(f"{m.group(0)!r}: neither in the text of the articles cited nor the retirement age")
             elif kind == "text":
                 phrase = "".join(m.group(0).split())
@@ -290,7 +280,7 @@ def name_problems(stem: str, case: dict, text: str | None = None) -> list[str]:
                                     f"({', '.join(map(str, sorted(cited_articles)))})")
             elif kind == "plain":
                 number = value if value is not None else int(figure)
-                if result is None or number not in plain_figures(measure, case, result):
+                if result is None or number not in plain_figures(case, result):
                     problems.append(f"{m.group(0)!r}: no answer, rule parameter or amount of the result is {number}")
     return problems
 
@@ -306,15 +296,16 @@ def stem_problems(stem: str, case: dict) -> list[str]:
     if not m:
         return problems
     n, verdict = int(m.group(1)), m.group(2)
-    measure, r = case["profile"]["measure"], rules(case["profile"]["measure"], day_of(case))
+    measure = case["profile"]["measure"]
     if age_at(case) != n:
         problems.append(f"age_{n}: the profile is {age_at(case)} at {case['as_of']}")
+    criteria = case_rules(case)["criteria"]
     ages = [(key, v) for key, v in case["expect"].get("criteria", {}).items()
-            if r["criteria"][key.rsplit(".", 1)[1]]["op"] == "age_at_most"]
+            if criteria[key.rsplit(".", 1)[1]]["op"] == "age_at_most"]
     if not ages:
         problems.append(f"age_{n}: the case checks no age criterion (expect.criteria)")
     for key, expected in ages:
-        c = r["criteria"][key.rsplit(".", 1)[1]]
+        c = criteria[key.rsplit(".", 1)[1]]
         if expected != verdict:
             problems.append(f"{key} is expected {expected}, the file name says {verdict}")
         at = c["limit"] if verdict == "met" else c["limit"] + 1
@@ -343,10 +334,8 @@ def test_a_stale_age_in_a_name_or_file_name_is_caught(monkeypatch):
     assert name_problems(path.stem, case, f"a {n + 1}-year-old is met")
     assert name_problems(path.stem, case, "pays 123456元")
     assert name_problems(path.stem, case, "is in art.99 (一)")
-    assert name_problems(path.stem, case, "from 1999-09-09")
-    assert not name_problems(path.stem, case, f"on {case['as_of']}")
     key = next(k for k in case["expect"]["criteria"])
-    criterion = rules(case["profile"]["measure"], day_of(case))["criteria"][key.rsplit(".", 1)[1]]
+    criterion = case_rules(case)["criteria"][key.rsplit(".", 1)[1]]
     monkeypatch.setitem(criterion, "limit", criterion["limit"] + 1)  # a revised limit
     assert any("the limit" in p for p in stem_problems(path.stem, case))
 
@@ -373,13 +362,22 @@ def count_forms(n: int) -> set[str]:
     return {f"{chinese_numeral(n)}项"} | ({"两项"} if n == 2 else set())
 
 
+def rules_in_every_period():
+    """(measure, rules) for the values in force now and from each day a dated value changes."""
+    for measure in MEASURES:
+        for day in sorted({dt.date.today(), *change_dates(measure)}):
+            try:
+                yield measure, rules(measure, day)
+            except ValidationError:  # before a value's first date
+                continue
+
+
 def question_places() -> dict[str, dict]:
     """question id → {"places": places cited by the rules that use it, "params": those rules'
-    limits, minimums and counts, "counts": the counts (n) alone}."""
+    limits, minimums and counts in any period, "counts": the counts (n) alone}."""
     out: dict[str, dict] = {}
     entry_of = lambda field: out.setdefault(field, {"places": set(), "params": set(), "counts": set()})
-    for measure in MEASURES:
-        r = rules(measure)
+    for measure, r in rules_in_every_period():
         for c in r["criteria"].values():
             if "field" not in c:
                 continue

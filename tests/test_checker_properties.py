@@ -83,7 +83,8 @@ def highest_rank(result) -> dict:
 def test_any_valid_profile_evaluates_and_every_finding_cites_a_real_article(profile):
     first = checker.evaluate(profile, as_of=AS_OF).to_dict()
     again = checker.evaluate(profile, as_of=AS_OF).to_dict()
-    assert json.dumps(first, ensure_ascii=False, sort_keys=True) == json.dumps(again, ensure_ascii=False, sort_keys=True)
+    assert (json.dumps(first, ensure_ascii=False, sort_keys=True)
+            == json.dumps(again, ensure_ascii=False, sort_keys=True))
     text = load_measure(first["measure"])
     anchors = {node.anchor for node in text.nodes()}
     for p in first["programmes"]:
@@ -148,7 +149,8 @@ def test_malformed_input_only_raises_the_validation_error(profile):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=40) | json_values.map(json.dumps) | st.dictionaries(st.sampled_from(["profile", "as_of", "x"]), json_values).map(json.dumps))
+@given(st.text(max_size=40) | json_values.map(json.dumps)
+       | st.dictionaries(st.sampled_from(["profile", "as_of", "x"]), json_values).map(json.dumps))
 def test_the_json_bridge_never_raises(request):
     response = json.loads(handle_json(request))
     assert set(response) in ({"ok", "result"}, {"ok", "errors"})
@@ -186,7 +188,8 @@ def test_the_result_ignores_key_order_and_leaves_the_profile_alone(profile, rnd)
     snapshot = json.dumps(profile, sort_keys=True)
     keys = list(profile)
     rnd.shuffle(keys)
-    shuffled = {k: (rnd.sample(profile[k], len(profile[k])) if isinstance(profile[k], list) else profile[k]) for k in keys}
+    shuffled = {k: (rnd.sample(profile[k], len(profile[k])) if isinstance(profile[k], list) else profile[k])
+                for k in keys}
     first = checker.evaluate(profile, as_of=AS_OF).to_dict()
     assert checker.evaluate(shuffled, as_of=AS_OF).to_dict() == first
     assert json.dumps(profile, sort_keys=True) == snapshot

@@ -24,9 +24,11 @@ PROFILES = json.loads((Path(__file__).parent / "pyodide" / "selfcheck_profiles.j
 TEACHER = {"measure": "education", "situation": "recruit", "birth_date": "1992-03-01",
            "edu_honours": ["provincial_backbone_teacher"], "service_commitment": True}
 DOCTOR = {"measure": "health", "situation": "recruit", "birth_date": "1988-03-01", "health_title": "deputy_senior",
-          "health_degree": "doctor", "health_full_time_degree": "doctor", "health_med_degree_level": "doctor", "health_med_degree_full_time": True,
+          "health_degree": "doctor", "health_full_time_degree": "doctor",
+          "health_med_degree_level": "doctor", "health_med_degree_full_time": True,
           "health_medical_school": "medical", "health_primary_care_shortage": False,
-          "health_good_theory": True, "health_rich_clinical": True, "health_years_tertiary_hospital": 6, "health_years_deputy_director": 0,
+          "health_good_theory": True, "health_rich_clinical": True,
+          "health_years_tertiary_hospital": 6, "health_years_deputy_director": 0,
           "health_years_director": 0, "health_years_affiliated_hospital": 0, "health_c_declaration": True,
           "health_achievements": ["project_participant"], "service_commitment": True}
 
@@ -97,7 +99,8 @@ def test_senior_doctor_is_told_the_years_still_needed_and_not_sent_to_a_campus_f
     assert s["main"]["tier"] == "d"
     (step,) = s["next_tiers"]
     assert step["tier"] == "c"
-    assert [a["text"] for a in step["actions"]] == ["在国内三级医院从事专业工作8年以上（还差2年）", "担任本专科主任1年以上（还差1年）"]
+    assert [a["text"] for a in step["actions"]] == ["在国内三级医院从事专业工作8年以上（还差2年）",
+                                                     "担任本专科主任1年以上（还差1年）"]
     settling = benefit("health", "settling")["amounts"]
     assert f"安家补助多{yuan_text(settling['c'] - settling['d'])}" in step["text"]
     assert s["next_step"]["procedure"] is None  # 现场考核招聘 is for graduates (health art.8)
@@ -145,8 +148,22 @@ def test_batch_row_content_comes_from_the_summary(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     header = list(TEACHER)
     rows = io.StringIO()
-    csv.writer(rows).writerows([header, [";".join(v) if isinstance(v, list) else str(v).lower() for v in TEACHER.values()]])
+    cells = [";".join(v) if isinstance(v, list) else str(v).lower() for v in TEACHER.values()]
+    csv.writer(rows).writerows([header, cells])
     rows.seek(0)
     assert run_batch(rows, out, err, AS_OF) == (1, 0)
     (row,) = csv.DictReader(io.StringIO(out.getvalue()))
     assert row["next_tier"] == summary(TEACHER)["next_tiers"][0]["text"]
+
+
+def test_items_still_needed_count_distinct_items_of_the_list_only():
+    """Two answers that meet one item of health B's list (key project led, two projects
+    completed: both B (1)) are one item, so B's 两项 still lacks one; the next-tier action says
+    so, as the criterion's own explanation does (health art.5 (二)2.)."""
+    profile = {**DOCTOR, "health_title": "senior", "birth_date": "1976-03-01", "health_b_declaration": True,
+               "health_years_affiliated_hospital": 15, "health_years_tertiary_hospital": 15,
+               "health_years_deputy_director": 2, "health_overseas_achievement": False,
+               "health_achievements": ["key_project_leader", "two_projects_completed"]}
+    (step,) = [s for s in summary(profile)["next_tiers"] if s["tier"] == "b"]
+    criterion = rules("health")["criteria"]["b_achievements"]
+    assert [a["text"] for a in step["actions"]] == [f"{criterion['label']}（还差{criterion['n'] - 1}项）"]

@@ -39,7 +39,8 @@ def axe_source() -> str:
 
 
 @pytest.mark.parametrize("width", [PHONE["width"], 1280])
-def test_every_page_has_no_serious_accessibility_violation(site_dir, site_url, new_page, axe_source, offsite_requests, width):
+def test_every_page_has_no_serious_accessibility_violation(site_dir, site_url, new_page, axe_source, offsite_requests,
+                                                            width):
     """At 390 px too: a table that only scrolls on a phone must not be a scroll box the keyboard
     cannot reach (axe scrollable-region-focusable)."""
     page = new_page(viewport={"width": width, "height": 844})

@@ -100,8 +100,8 @@ def run_webkit(url: str, tmp_path: Path) -> dict:
         pytest.fail("WebKitWebDriver, MiniBrowser or Xvfb is missing: run scripts/setup --browser")
     # MiniBrowser hangs with --headless here: it gets a virtual display of its own instead.
     read_display, write_display = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_display), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-                            pass_fds=(write_display,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = ["Xvfb", "-displayfd", str(write_display), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"]
+    xvfb = subprocess.Popen(command, pass_fds=(write_display,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_display)
     driver = None
     try:
@@ -118,7 +118,8 @@ def run_webkit(url: str, tmp_path: Path) -> dict:
 
         def wait_usable():
             driver.execute_async_script("""const done = arguments[arguments.length - 1];
-                const poll = () => document.querySelector("#hc-selfcheck[data-form=usable]") ? done(true) : setTimeout(poll, 100);
+                const usable = () => document.querySelector("#hc-selfcheck[data-form=usable]");
+                const poll = () => usable() ? done(true) : setTimeout(poll, 100);
                 poll();""")
 
         def run(frag: str) -> str:

@@ -23,10 +23,12 @@
 //               {type: "error", stage, message, id?}
 //
 // Return visits: after the first ready, the worker stores Pyodide's memory snapshot (Python
-// booted, the checker imported; gzip-compressed, ~6 MB) in Cache Storage, keyed by the exact
-// runtime, standard library and wheel URLs (all versioned). The next visit restores it instead
-// of booting Python and importing the checker (about 1.7 s less). Any failure to read, restore
-// or store it falls back to a normal boot; a changed key replaces it.
+// booted, the checker imported) in Cache Storage, keyed by the exact runtime, standard
+// library and wheel URLs (all versioned). The next visit restores it instead of booting Python
+// and importing the checker (about 1.7 s less). It is stored without its all-zero pages (~15 MB;
+// see packSnapshot), not gzip-compressed: inflating it cost more than reading it. Its body is
+// read while Pyodide loads its runtime and fetches the wasm. Any failure to read, restore or
+// store it falls back to a normal boot; a changed key replaces it.
 
 const SNAPSHOT_CACHE = "hc-snapshot";
 const SNAPSHOT_TIMEOUT_MS = 20000; // a restore that hangs is abandoned for a normal boot
@@ -126,11 +128,54 @@ async function fetchBytes(url) {
 }
 
 // --- memory snapshot --------------------------------------------------------------------------
+// Stored without its all-zero 64 KB pages, which are about half of the ~32 MB: a page list, then
+// the other pages. Reading 15 MB back and filling a zeroed buffer is faster than reading 32 MB,
+// and far faster than inflating gzip (measured: bench/selfcheck_bench.py, warm).
+const PAGE = 65536;
+
+function packSnapshot(bytes) {
+  if (bytes.byteOffset % 4) bytes = bytes.slice(); // word-aligned for the zero test
+  const pages = [];
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
+  for (let page = 0; page * PAGE < bytes.length; page++) {
+    const from = (page * PAGE) / 4;
+    const to = Math.min(from + PAGE / 4, words.length);
+    let used = to * 4 < Math.min((page + 1) * PAGE, bytes.length); // a tail beyond the last word
+    for (let i = from; i < to && !used; i++) used = words[i] !== 0;
+    if (used) pages.push(page);
+  }
+  const head = new Uint32Array([bytes.length, pages.length, ...pages]);
+  const parts = [head];
+  for (const page of pages) parts.push(bytes.subarray(page * PAGE, Math.min((page + 1) * PAGE, bytes.length)));
+  return new Blob(parts);
+}
+
+function unpackSnapshot(buffer) {
+  const damaged = () => new Error("memory snapshot damaged");
+  if (buffer.byteLength < 8) throw damaged();
+  const [length, count] = new Uint32Array(buffer, 0, 2);
+  const start = 8 + 4 * count;
+  if (count > Math.ceil(length / PAGE) || start > buffer.byteLength) throw damaged();
+  const pages = new Uint32Array(buffer, 8, count);
+  const size = (page) => Math.min(PAGE, length - page * PAGE);
+  if (pages.some((page) => page * PAGE >= length) || pages.reduce((sum, page) => sum + size(page), start) !== buffer.byteLength) {
+    throw damaged(); // checked before allocating: a damaged length cannot ask for gigabytes
+  }
+  const bytes = new Uint8Array(length);
+  let at = start;
+  for (const page of pages) {
+    bytes.set(new Uint8Array(buffer, at, size(page)), page * PAGE);
+    at += size(page);
+  }
+  return bytes;
+}
+
 function snapshotStore(pyodideURL, key) {
   const url = new URL("hc-memory-snapshot", pyodideURL).href; // never fetched: a cache key only
-  const usable = typeof caches === "object" && typeof CompressionStream === "function";
+  const usable = typeof caches === "object";
   return {
-    async load() {
+    // {bytes: a promise of the stored snapshot, read while the runtime loads}, or null.
+    async find() {
       if (!usable) return null;
       try {
         const cache = await caches.open(SNAPSHOT_CACHE);
@@ -140,8 +185,7 @@ function snapshotStore(pyodideURL, key) {
           await cache.delete(url); // another build's: never restored, never kept
           return null;
         }
-        const body = hit.body.pipeThrough(new DecompressionStream("gzip"));
-        return new Uint8Array(await new Response(body).arrayBuffer());
+        return { bytes: hit.arrayBuffer().then(unpackSnapshot) };
       } catch (error) {
         console.warn("memory snapshot not read:", String(error && error.message || error));
         return null;
@@ -150,10 +194,8 @@ function snapshotStore(pyodideURL, key) {
     async save(bytes) {
       if (!usable) return;
       try {
-        const gzip = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
-        const blob = await new Response(gzip).blob(); // whole, before put: not every engine stores streams
         const cache = await caches.open(SNAPSHOT_CACHE);
-        await cache.put(url, new Response(blob, { headers: { "x-hc-key": key } }));
+        await cache.put(url, new Response(packSnapshot(bytes), { headers: { "x-hc-key": key } }));
       } catch (error) {
         console.warn("memory snapshot not stored:", String(error && error.message || error));
       }
@@ -166,6 +208,42 @@ function snapshotStore(pyodideURL, key) {
       }
     },
   };
+}
+
+// --- wheel ----------------------------------------------------------------------------------
+// The build stores the wheel's entries uncompressed (site_builder/assets.py wheel_file): writing
+// them to Pyodide's file system straight from JavaScript takes a few ms, where unpackArchive
+// (Python's zipfile, in wasm not yet warmed up) took 100-250 ms of every return visit. Any
+// other wheel (an entry compressed, an odd header) goes to unpackArchive.
+function unpackStoredZip(FS, bytes, dir) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = bytes.length - 22; // the end-of-central-directory record (no archive comment)
+  if (end < 0 || view.getUint32(end, true) !== 0x06054b50) return false;
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const files = [];
+  const decoder = new TextDecoder();
+  for (let i = 0; i < count; i++) {
+    if (view.getUint32(at, true) !== 0x02014b50) return false;
+    const method = view.getUint16(at + 10, true);
+    const size = view.getUint32(at + 20, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const skip = nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    const local = view.getUint32(at + 42, true);
+    const name = decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    at += 46 + skip;
+    if (name.endsWith("/")) continue;
+    if (method !== 0 || view.getUint32(local, true) !== 0x04034b50 || name.split("/").includes("..")) return false;
+    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    if (start + size > bytes.length) return false;
+    files.push([name, bytes.subarray(start, start + size)]);
+  }
+  for (const [name, data] of files) {
+    const path = `${dir}/${name}`;
+    FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    FS.writeFile(path, data);
+  }
+  return true;
 }
 
 function withTimeout(promise, ms) {
@@ -188,7 +266,7 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download, prelo
   expectPreloads(preloading);
   try {
     const store = snapshotStore(pyodideURL, JSON.stringify([pyodideURL, stdlibURL, wheelURL]));
-    const snapshot = store.load();
+    const snapshot = store.find();
     // The wheel downloads while the runtime boots.
     const wheel = fetchBytes(wheelURL);
     wheel.catch(() => {}); // reported below, once awaited
@@ -211,11 +289,12 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download, prelo
       packageBaseUrl: pyodideURL,
     };
     let pyodide = null;
-    const saved = await snapshot;
+    const saved = (await snapshot)?.bytes; // found: its bytes are still being read
     if (saved) {
-      mark("snapshot"); // read from Cache Storage: this boot restores it
+      saved.then(() => mark("snapshot"), () => {}); // read from Cache Storage: this boot restores it
       restoring = true;
       try {
+        // Pyodide awaits the bytes only once its runtime module is in, the wasm fetch started.
         pyodide = await withTimeout(loadPyodide({ ...options, _loadSnapshot: saved }), SNAPSHOT_TIMEOUT_MS);
       } catch (error) {
         timings.restoreError = String(error && error.message || error).slice(0, 200);
@@ -232,7 +311,10 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download, prelo
     // A snapshot holds Python's memory, not its files: the wheel is unpacked on every boot
     // (the checker reads its rule data files from it).
     const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-    pyodide.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
+    const wheelBytes = await wheel;
+    if (!unpackStoredZip(pyodide.FS, wheelBytes, sitePackages)) {
+      pyodide.unpackArchive(wheelBytes, "wheel", { extractDir: sitePackages });
+    }
     pyodide.runPython("import importlib; importlib.invalidate_caches()");
     mark("wheel");
     // One long-lived proxy for the whole visit (borrowed from the module, which stays alive).
@@ -242,7 +324,7 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download, prelo
     post({ type: "ready", ms: performance.now() - started, timings, warm });
     if (!warm) {
       // A moment after ready, so a check already waiting (and its rendering) goes first: the
-      // copy takes ~40 ms and compressing it a few hundred more.
+      // copy takes ~40 ms and storing it some more.
       setTimeout(() => {
         try {
           store.save(pyodide.makeMemorySnapshot());

@@ -5,7 +5,7 @@
 
 import { storeOffline } from "./offline.js"; // also runs the 离线使用 buttons of any page
 import { megabytes, onEveryPage } from "./page.js";
-import { pendingPreloads } from "./preload.js";
+import { startWorker } from "./preload.js";
 
 const ROOT_ID = "hc-selfcheck";
 // This file lives at <site root>/assets/hc/selfcheck.js: the site root follows from it,
@@ -45,14 +45,7 @@ function startChecker(root) {
     fail("nowasm");
     return { state, listeners, check: () => {} };
   }
-  let worker;
-  try {
-    worker = new Worker(new URL("selfcheck-worker.js", import.meta.url), { type: "module" });
-  } catch (error) {
-    fail("worker");
-    return { state, listeners, check: () => {} };
-  }
-  worker.addEventListener("message", ({ data }) => {
+  const onMessage = ({ data }) => {
     if (data.type === "stage") {
       state.stage = data.stage;
     } else if (data.type === "progress") {
@@ -74,21 +67,18 @@ function startChecker(root) {
       return;
     }
     emit();
-  });
-  worker.addEventListener("error", (event) => {
+  };
+  const onError = (event) => {
     event.preventDefault(); // reported on the page instead of as an uncaught error
     fail("download");
-  });
-  const abs = (path) => new URL(path, SITE_ROOT).href;
-  worker.postMessage({
-    type: "init",
-    pyodideURL: abs(root.dataset.pyodide),
-    stdlibURL: abs(root.dataset.stdlib),
-    wheelURL: abs(root.dataset.wheel),
-    download: Object.fromEntries(Object.entries(JSON.parse(root.dataset.download)).map(([path, sizes]) => [abs(path), sizes])),
-    lockInfo: JSON.parse(root.dataset.lockInfo),
-    preloading: pendingPreloads(worker),
-  });
+  };
+  let worker;
+  try {
+    worker = startWorker(root, { message: onMessage, error: onError }); // web/preload.js
+  } catch (error) {
+    fail("worker");
+    return { state, listeners, check: () => {} };
+  }
   const check = (request) =>
     new Promise((resolve) => {
       const id = state.nextId++;

@@ -60,8 +60,11 @@ def compare_page(data: dict) -> str:
             row = [_tier_label(_first_with(measures, t), t)]
             for m, e in entries.items():
                 amount = e["amounts"].get(t) if e else None
-                row.append("—" if amount is None else
-                           f"{per_month(amount) if monthly else yuan(amount)} {cite(e['citation'], PAGE, short_label(e['citation']))}")
+                if amount is None:
+                    row.append("—")
+                else:
+                    link = cite(e["citation"], PAGE, short_label(e["citation"]))
+                    row.append(f"{per_month(amount) if monthly else yuan(amount)} {link}")
             rows.append(row)
         out += _table(head, rows)
 
