@@ -13,6 +13,7 @@ Case names (`name`, `example`) tie each figure to the data by what it says:
 - percentages (30%, 50/50): the funding shares of the result; months (6 months, 6 ×): the
   answer `flexible_months`;
 - N周岁: in the text of the articles cited, or the retirement age of the measure's note;
+- dates (2026-10-01): the case's as-of date, or a day a value or the text of the measure changes;
 - other figures written against Chinese (15例次以上, 近5年, 两项): the cited text says them;
 - any other figure (10 years, two achievements, 5-year): an answer of the profile, the length of
   a multiple answer, a parameter (limit, min, n, years, parts) or a label figure of the criteria
@@ -203,6 +204,7 @@ def retirement_ages(case: dict) -> set[int]:
 
 # (pattern, what the figure must be); group 1 is the figure. Tried in order; each figure once.
 CONTEXTS = [
+    ("date", re.compile(r"(\d{4}-\d{2}-\d{2})")),
     ("age", re.compile(r"(\d+)-year-old")),
     ("age", re.compile(r"aged (?:exactly )?(\d+)")),
     ("age", re.compile(r"exactly (\d+)(?![\d.])(?! ?(?:years?\b|[%万元]))")),
@@ -219,6 +221,11 @@ CONTEXTS = [
     ("plain", re.compile(r"(?<![\w.])(\d+)(?![\w])")),
     ("plain", re.compile(r"\b(" + "|".join(CHECKED_WORDS) + r")\b(?!-off)", re.I)),
 ]
+
+
+def dates_of(measure: str, case: dict) -> set[str]:
+    days = set(change_dates(measure)) | {v.since for v in versions.text_versions(measure) if v.since}
+    return {case["as_of"]} | {d.isoformat() for d in days}
 
 
 def name_problems(stem: str, case: dict, text: str | None = None) -> list[str]:
@@ -253,7 +260,9 @@ def name_problems(stem: str, case: dict, text: str | None = None) -> list[str]:
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
             figure = m.group(1)
             value = CHECKED_WORDS.get(figure.lower()) if figure.isalpha() else None
-            if kind == "age" and int(figure) != age:
+            if kind == "date" and figure not in dates_of(measure, case):
+                problems.append(f"{figure}: neither the as-of date nor a day the data or the text changes")
+            elif kind == "age" and int(figure) != age:
                 problems.append(f"{m.group(0)!r}: the profile is {age} at {case['as_of']}")
             elif kind == "age+1" and (age is None or int(figure) != age + 1):
                 problems.append(f"{m.group(0)!r}: the profile turns {None if age is None else age + 1} next")
@@ -334,6 +343,8 @@ def test_a_stale_age_in_a_name_or_file_name_is_caught(monkeypatch):
     assert name_problems(path.stem, case, f"a {n + 1}-year-old is met")
     assert name_problems(path.stem, case, "pays 123456元")
     assert name_problems(path.stem, case, "is in art.99 (一)")
+    assert name_problems(path.stem, case, "from 1999-09-09")
+    assert not name_problems(path.stem, case, f"on {case['as_of']}")
     key = next(k for k in case["expect"]["criteria"])
     criterion = case_rules(case)["criteria"][key.rsplit(".", 1)[1]]
     monkeypatch.setitem(criterion, "limit", criterion["limit"] + 1)  # a revised limit
