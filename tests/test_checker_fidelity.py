@@ -40,6 +40,11 @@ def entries(measure: str, day: dt.date | None = None):
     """Every entry of the data that carries a citation, with where it sits (for messages)."""
     r = rules(measure, day)
     yield "disclaimer", r["disclaimer"]
+    yield from _cited(r)
+
+
+def _cited(r: dict):
+    """The criteria, programmes, benefits, funding and notes of rule data (compiled or raw)."""
     for cid, c in r["criteria"].items():
         yield f"criteria.{cid}", c
     for key in ("programmes", "benefits", "funding", "notes"):
@@ -219,12 +224,7 @@ def typed_figures(template: str, entry: dict, criteria: dict) -> list[str]:
 
 
 def _raw_entries(measure: str):
-    raw = _data.toml(f"{measure}.toml")
-    for cid, c in raw["criteria"].items():
-        yield f"criteria.{cid}", c
-    for key in ("programmes", "benefits", "funding", "notes"):
-        for i, entry in enumerate(raw[key]):
-            yield f"{key}[{i}]", entry
+    return _cited(_data.toml(f"{measure}.toml"))
 
 
 @pytest.mark.parametrize("measure", MEASURES)
