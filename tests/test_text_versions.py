@@ -18,6 +18,7 @@ import pytest
 import checker.policy
 from checker import _data, versions
 from site_builder import text
+from site_builder.guide import guide_markdown
 from site_builder.pages import measure_text_pages
 from tests.test_checker_versions import without_history
 
@@ -114,9 +115,13 @@ def test_the_text_in_force_says_from_when_each_dated_value_applies(monkeypatch):
     _clear()
     try:
         page = next(p.markdown for p in measure_text_pages() if p.src_uri == "education.md")
+        guide = guide_markdown(checker.policy.load(dt.date(2026, 6, 1)))
+        guide = [guide["guide/education-tiers.md"], guide["guide/education-benefits.md"]]
     finally:
         _clear()
     lines = [line for line in page.splitlines() if line.startswith("- 自 ")]
+    for guide_page in guide:  # the guide's figures are the build day's: it lists the changes too
+        assert [line.strip() for line in guide_page.splitlines() if line.strip().startswith("- 自 ")] == lines
     assert lines == ["- 自 2026-09-01 起：高层次教育人才原则上不超过58周岁（此前：高层次教育人才原则上不超过55周岁）",
                      "- 自 2026-09-01 起：C类教育人才安家补助12万元（此前：10万元）",
                      "- 自 2026-10-01 起：D类教育人才生活资助200元/月（此前：100元/月）",

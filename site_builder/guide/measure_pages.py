@@ -15,6 +15,7 @@ from site_builder.guide.common import (MEASURE_SHORT_NAMES, badge, benefit_total
 from site_builder.guide.diagram import procedure_svg
 from site_builder.measures import role_note
 from site_builder.text import lookup
+from site_builder.value_changes import value_changes
 
 # Roles of notes (the [measure] table's notes) that belong to another section than the programme they name.
 ELIGIBILITY_NOTES = ("annual_assessment", "benefits_end", "benefits_clawback")
@@ -71,6 +72,17 @@ def criterion_lines(rules: dict, questions: dict, cid: str, page: str, depth: in
     return lines
 
 
+def changes_note(measure: str) -> list[str]:
+    """A page of figures shows those in force when the site was built; when the rule data dates a
+    value (past or ahead), the page says so, with each change as the text's page words it."""
+    changes = value_changes(measure)
+    if not changes:
+        return []
+    return ['!!! note "数值变动"', "",
+            "    本页列出建站时施行的数值。规则数据中的数值变动（自测按评估日期采用当日施行的数值）：", "",
+            *(f"    - {line}" for line in changes), ""]
+
+
 def tiers_page(measure: str, rules: dict, questions: dict) -> str:
     page = page_path(measure, "tiers")
     short = MEASURE_SHORT_NAMES[measure]
@@ -83,6 +95,7 @@ def tiers_page(measure: str, rules: dict, questions: dict) -> str:
         "",
         "想知道自己符合哪一类，请用[自测](../selfcheck.md)。",
         "",
+        *changes_note(measure),
     ]
     for programme in rules["programmes"]:
         out += [f"## {programme['name']} {{: #{programme['id']} }}", "",
@@ -225,6 +238,7 @@ def benefits_page(measure: str, rules: dict) -> str:
         "下表中的金额均为办法规定的标准（安家补助为税前金额）。每一项后面的链接直达办法原文。",
         "本页可直接打印。",
         "",
+        *changes_note(measure),
     ]
     skip = {n["id"] for n in procedure_notes(rules)} | {rules["description"]["notes"].get(r) for r in ELIGIBILITY_NOTES}
     for programme in rules["programmes"]:
