@@ -26,9 +26,11 @@ def text_of(citation: Citation, day: dt.date | None = None) -> str:
 
 
 def periods(measure: str):
-    """The first day of each period of unchanged rule data (values with dates)."""
+    """The first day of each period of unchanged rule data (values with dates) and text (its
+    versions): a revised text whose new figure the data does not date yet fails too."""
     start = versions.text_versions(measure)[0].since or dt.date.min
-    for day in [start, *policy.change_dates(measure)]:
+    texts = [v.since for v in versions.text_versions(measure)[1:]]
+    for day in sorted({start, *policy.change_dates(measure), *texts}):
         try:
             policy.rules(measure, day)
         except ValidationError:
