@@ -11,6 +11,10 @@ Each entry holds from its `since` (inclusive, "YYYY-MM-DD") until the next one's
 leave `since` out: it then holds from the start of the measure. A first entry with a `since` is
 not in force before it, so an as-of date before it is rejected (see `resolve`). Only the keys in
 DATED_KEYS (and the values of DATED_MAPS) may carry dates; a dated list anywhere else is an error.
+
+A criterion as a whole may apply only for a time — a revision that adds a condition, or removes
+one — with `since = "YYYY-MM-DD"` (inclusive) and/or `until = "YYYY-MM-DD"` (exclusive) on it
+(`span`); outside that time it is absent from the rules in force (checker/policy.py).
 """
 
 from __future__ import annotations
@@ -91,6 +95,45 @@ def change_dates(raw: dict) -> list[dt.date]:
 def starts(raw: dict) -> list[tuple[dt.date, str]]:
     """(first since, path) of every dated value whose first entry has a date: not in force before it."""
     return [(history[0][0], path) for path, history in dated_values(raw).items() if history[0][0] is not None]
+
+
+def _date(text, where: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise RuleDataError(f"{where} must be a date written \"YYYY-MM-DD\", not {text!r}")
+    return day
+
+
+def span(entry: dict, where: str) -> tuple[dt.date | None, dt.date | None]:
+    """(since, until) of a criterion that applies only for a time; None where it has no bound."""
+    since = _date(entry["since"], f"{where}.since") if "since" in entry else None
+    until = _date(entry["until"], f"{where}.until") if "until" in entry else None
+    if since and until and until <= since:
+        raise RuleDataError(f"{where}.until: {until} is not after since {since}")
+    return since, until
+
+
+def applies(bounds: tuple[dt.date | None, dt.date | None], on: dt.date | None) -> bool:
+    """Whether a span holds on `on` (None: the start of the measure, before every date)."""
+    since, until = bounds
+    return (since is None or (on is not None and since <= on)) and (until is None or on is None or on < until)
+
+
+def within(inner: tuple, outer: tuple) -> bool:
+    """Whether the span `inner` lies inside `outer` (None: no bound)."""
+    (i_since, i_until), (o_since, o_until) = inner, outer
+    return (o_since is None or (i_since is not None and i_since >= o_since)) and \
+        (o_until is None or (i_until is not None and i_until <= o_until))
+
+
+def span_text(bounds: tuple) -> str:
+    since, until = bounds
+    if since is None and until is None:
+        return "always"
+    return " ".join(([f"since {since}"] if since else []) + ([f"until {until}"] if until else []))
 
 
 def value_on(value, on: dt.date | None, where: str):

@@ -137,10 +137,33 @@ RULE_SECTIONS = ("criteria", "tiers", "programmes", "benefits", "funding", "note
 
 
 @cache
-def change_dates(measure: str) -> tuple[dt.date, ...]:
-    """The days on which a value of the measure's rule data changes, sorted."""
+def spans(measure: str) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+    """(since, until) of every criterion that applies only for a time (checker/dated.py, `span`):
+    a revision that adds or removes a condition. A group applies only while all of its parts do."""
     raw = _raw(measure)
-    return tuple(dated.change_dates({k: raw[k] for k in RULE_SECTIONS}))
+    for key in ("tiers", "programmes", "benefits", "funding", "notes"):
+        entries = raw[key].items() if isinstance(raw[key], dict) else enumerate(raw[key])
+        for i, entry in entries:
+            bound = next((b for b in ("since", "until") if b in entry), None)
+            if bound:
+                raise RuleDataError(f"rules/{measure}.toml, {key}.{i}.{bound}: only a criterion applies for a time")
+    criteria = raw["criteria"]
+    out = {cid: dated.span(c, f"rules/{measure}.toml, criteria.{cid}") for cid, c in criteria.items()}
+    for cid, c in criteria.items():
+        for part in c.get("of", []) if isinstance(c.get("of"), list) else ():
+            if part in out and not dated.within(out[cid], out[part]):
+                raise RuleDataError(f"rules/{measure}.toml, criteria.{cid}.of: {part!r} applies only "
+                                    f"{dated.span_text(out[part])}, but {cid!r} applies {dated.span_text(out[cid])}")
+    return {cid: s for cid, s in out.items() if s != (None, None)}
+
+
+@cache
+def change_dates(measure: str) -> tuple[dt.date, ...]:
+    """The days on which a value of the measure's rule data changes, or a criterion starts or
+    stops applying, sorted."""
+    raw = _raw(measure)
+    bounds = {d for s in spans(measure).values() for d in s if d is not None}
+    return tuple(sorted(set(dated.change_dates({k: raw[k] for k in RULE_SECTIONS})) | bounds))
 
 
 def period(measure: str, as_of: dt.date) -> dt.date | None:
@@ -166,9 +189,28 @@ def _history(entry: dict) -> dict:
     return {"history": h} if h else {}
 
 
+def _applying(measure: str, raw: dict, on: dt.date | None) -> dict:
+    """The rule sections without the criteria that do not apply on `on` (their `since` is later, or
+    their `until` is not later): gone from the criteria, the tiers' lists and the programmes'."""
+    gone = {cid for cid, s in spans(measure).items() if not dated.applies(s, on)}
+    if not gone:
+        return raw
+    raw = copy.deepcopy(raw)
+    raw["criteria"] = {cid: c for cid, c in raw["criteria"].items() if cid not in gone}
+    keep = lambda ids: [x for x in ids if x not in gone]
+    for t in raw["tiers"].values():
+        t["criteria"] = keep(t["criteria"])
+    for p in raw["programmes"]:
+        for entry in p["tiers"]:
+            entry["also"] = keep(entry["also"])
+        if "money_requires" in p:
+            p["money_requires"] = keep(p["money_requires"])
+    return raw
+
+
 @cache
 def _compiled(measure: str, on: dt.date | None) -> dict:
-    raw = _raw(measure)
+    raw = _applying(measure, _raw(measure), on)
     data = dated.resolve({k: raw[k] for k in RULE_SECTIONS}, on)
     criteria = data["criteria"]
     render = lambda where, entry, raw_entry: {**labels.render_entry(entry, where, criteria), **_history(raw_entry)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import importlib
 import json
 import pathlib
 
@@ -21,6 +22,7 @@ from checker.citation import MEASURES
 from checker.errors import RuleDataError
 from site_builder.text import policy_dir
 
+questions_module = importlib.import_module("checker.questions")  # checker.questions is also a function
 POLICY = policy_dir()
 D = dt.date.fromisoformat
 
@@ -30,18 +32,25 @@ A_57 = {"measure": "education", "situation": "recruit", "birth_date": "1970-01-1
 
 
 def _clear():
-    for f in (policy.change_dates, policy._compiled, policy._load, versions.text_versions):
+    for f in (policy.spans, policy.change_dates, policy._compiled, policy._load, versions.text_versions):
         f.cache_clear()
+    for f in vars(questions_module).values():
+        if hasattr(f, "cache_clear"):
+            f.cache_clear()
 
 
 @pytest.fixture
 def revise(monkeypatch):
-    """revise(measure, edit): the checker reads rules/<measure>.toml as changed by edit(raw)."""
-    def apply(measure, edit):
-        raw = without_history(_data.toml(f"{measure}.toml"))
-        edit(raw)
+    """revise(measure, edit[, ask]): the checker reads rules/<measure>.toml as changed by edit(raw)
+    (and rules/<measure>.questions.toml as changed by ask(raw), if given)."""
+    def apply(measure, edit, ask=None):
         real = _data.toml
-        monkeypatch.setattr(_data, "toml", lambda name: raw if name == f"{measure}.toml" else real(name))
+        files = {f"{measure}.toml": without_history(real(f"{measure}.toml"))}
+        edit(files[f"{measure}.toml"])
+        if ask:
+            files[questions_module.measure_file(measure)] = copy.deepcopy(real(questions_module.measure_file(measure)))
+            ask(files[questions_module.measure_file(measure)])
+        monkeypatch.setattr(_data, "toml", lambda name: files[name] if name in files else real(name))
         _clear()
     yield apply
     _clear()
@@ -106,6 +115,7 @@ def test_an_entry_shows_its_history_exactly_when_a_value_of_it_is_dated(measure)
     dates = {h["since"] for section in ("criteria", "benefits", "funding", "notes")
              for e in (data[section].values() if section == "criteria" else data[section])
              for history in e.get("history", {}).values() for h in history if h["since"]}
+    dates |= {day.isoformat() for span in policy.spans(measure).values() for day in span if day}  # criteria
     assert sorted(dates) == [d.isoformat() for d in policy.change_dates(measure)]
 
 
@@ -140,6 +150,97 @@ def test_only_values_may_carry_dates(revise):
         field=[{"value": "birth_date"}, {"since": "2027-01-01", "value": "other"}]))
     with pytest.raises(RuleDataError, match="criteria.age_high_level.field: this key cannot carry dated values"):
         policy.rules("education", D("2026-01-01"))
+
+
+# --- criteria with dates -----------------------------------------------------------------------
+
+# A health C recruit who meets every condition of C today (health art.5 (三)).
+C_RECRUIT = {"measure": "health", "situation": "recruit", "birth_date": "1986-01-01", "service_commitment": True,
+             "health_title": "deputy_senior", "health_degree": "master", "health_full_time_degree": "master",
+             "health_a_declaration": True, "health_b_declaration": True, "health_c_declaration": True,
+             "health_years_affiliated_hospital": 9, "health_years_tertiary_hospital": 12,
+             "health_years_deputy_director": 0, "health_years_director": 0, "health_overseas_achievement": False,
+             "health_achievements": ["general_project_leader", "committee_standing", "committee_member"]}
+
+
+def add_annual_review(raw):
+    """Test-only revision: health C gains 近3年年度考核合格 from 2026-10-01 (a new condition)."""
+    raw["criteria"]["c_annual_review"] = {"label": "近3年年度考核合格", "cite": "5.3.1", "op": "true",
+                                          "field": "health_annual_review", "since": "2026-10-01"}
+    raw["tiers"]["c"]["criteria"].append("c_annual_review")
+
+
+def ask_annual_review(raw):
+    section = next(s for s in raw["section"] if any(q["id"] == "health_c_declaration" for q in s["question"]))
+    section["question"].append({"id": "health_annual_review", "label": "近3年年度考核是否均为合格及以上？",
+                                "type": "bool", "group": "C类条件"})
+
+
+def test_a_criterion_applies_from_its_since_day(revise):
+    revise("health", add_annual_review, ask_annual_review)
+    assert policy.change_dates("health") == (D("2026-10-01"),)
+    c = lambda r: next(p for p in r["programmes"] if p["id"] == "introduction")
+    before = c(checker.evaluate(C_RECRUIT, as_of=D("2026-09-30")).to_dict())
+    after = c(checker.evaluate(C_RECRUIT, as_of=D("2026-10-01")).to_dict())
+    assert before["highest_tier"] == "c" and "c_annual_review" not in [f["criterion"] for f in before["findings"]]
+    assert after["highest_tier"] != "c"  # the new answer is needed now
+    tier_c = next(t for t in after["tiers"] if t["id"] == "c")
+    assert tier_c["verdict"] == "unanswered"
+    assert [f["verdict"] for f in tier_c["findings"] if f["criterion"] == "c_annual_review"] == ["unanswered"]
+    answered = c(checker.evaluate({**C_RECRUIT, "health_annual_review": True}, as_of=D("2026-10-01")).to_dict())
+    assert answered["highest_tier"] == "c"
+    assert "c_annual_review" in [f["criterion"] for f in answered["findings"]]
+    # The rules in force: absent before, in the tier's list after; the question is on the form either way.
+    assert "c_annual_review" not in policy.rules("health", D("2026-09-30"))["criteria"]
+    assert "c_annual_review" not in policy.rules("health", D("2026-09-30"))["tiers"]["c"]["criteria"]
+    assert policy.rules("health", D("2026-10-01"))["tiers"]["c"]["criteria"][-1] == "c_annual_review"
+    assert "health_annual_review" in questions_module.by_id()
+
+
+def test_the_fidelity_check_skips_a_criterion_before_its_since(revise):
+    """A new condition cites an item only the new text has: the earlier period does not check it."""
+    from tests.test_checker_fidelity import entries, periods
+
+    revise("health", lambda raw: (add_annual_review(raw), raw["criteria"]["c_annual_review"].update(cite="5.3.1.7")),
+           ask_annual_review)
+    assert list(periods("health")) == [dt.date.min, D("2026-10-01")]
+    assert "criteria.c_annual_review" not in dict(entries("health", dt.date.min))
+    assert "criteria.c_annual_review" in dict(entries("health", D("2026-10-01")))
+
+
+def test_a_criterion_stops_applying_on_its_until_day(revise):
+    revise("health", lambda raw: raw["criteria"]["c_declaration"].update(until="2027-01-01"))
+    assert "c_declaration" in policy.rules("health", D("2026-12-31"))["tiers"]["c"]["criteria"]
+    assert "c_declaration" not in policy.rules("health", D("2027-01-01"))["tiers"]["c"]["criteria"]
+    profile = {k: v for k, v in C_RECRUIT.items() if k != "health_c_declaration"}
+    c = lambda day: next(p for p in checker.evaluate(profile, as_of=D(day)).to_dict()["programmes"]
+                         if p["id"] == "introduction")["highest_tier"]
+    assert c("2026-12-31") != "c" and c("2027-01-01") == "c"
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda raw: raw["criteria"]["c_post"].update(since="2026-10-1"), r"criteria\.c_post\.since must be a date"),
+    (lambda raw: raw["criteria"]["c_post"].update(since=20261001), r"criteria\.c_post\.since must be a date"),
+    (lambda raw: raw["criteria"]["c_post"].update(since="2027-01-01", until="2027-01-01"),
+     r"criteria\.c_post\.until: 2027-01-01 is not after since"),
+    # c_tertiary_and_post needs c_post in every period it applies in.
+    (lambda raw: raw["criteria"]["c_post"].update(since="2026-10-01"),
+     r"criteria\.c_tertiary_and_post\.of: 'c_post' applies only since 2026-10-01"),
+    (lambda raw: raw["tiers"]["c"].update(since="2026-10-01"), r"tiers\.c\.since: only a criterion"),
+])
+def test_a_bad_criterion_date_is_refused_naming_file_and_key(revise, edit, message):
+    revise("health", edit)
+    with pytest.raises(RuleDataError, match=r"rules/health\.toml, " + message):
+        policy.rules("health", D("2026-06-01"))
+
+
+def test_a_group_may_start_with_its_parts(revise):
+    def edit(raw):
+        for cid in ("c_post", "c_tertiary_and_post", "c_experience"):
+            raw["criteria"][cid]["since"] = "2026-10-01"
+    revise("health", edit)
+    assert "c_experience" not in policy.rules("health", D("2026-06-01"))["tiers"]["c"]["criteria"]
+    assert "c_experience" in policy.rules("health", D("2026-10-01"))["tiers"]["c"]["criteria"]
 
 
 # --- label templates ----------------------------------------------------------------------------
