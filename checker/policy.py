@@ -46,7 +46,7 @@ from checker import _data, dated, labels, versions
 from checker.benefit_kinds import KINDS
 from checker.citation import MEASURES, Citation
 from checker.measures import DESCRIPTIONS
-from checker.errors import RuleDataError
+from checker.errors import RuleDataError, ValidationError
 from checker.operators import OPERATORS
 from checker.questions import by_id, questions
 
@@ -268,16 +268,26 @@ def _jsonable(value):
     return value
 
 
+def _every_period(measure: str):
+    """The compiled rules of each period of a measure (a period whose values are not all in force
+    yet, before a value's first date, is left out)."""
+    for on in (None, *change_dates(measure)):
+        try:
+            yield _compiled(measure, on)
+        except ValidationError:
+            continue
+
+
 def _criterion_fields(r: dict, cid: str) -> set[str]:
     c = r["criteria"][cid]
     return OPERATORS[c["op"]].fields(c, r["criteria"])
 
 
 def question_use() -> dict[str, list[str]]:
-    """Which measure/programme/tier (or funding, money) needs each question: "education/introduction/a"."""
+    """Which measure/programme/tier (or funding, money) needs each question: "education/introduction/a",
+    in any period of the rule data (a criterion with dates reads its question in some only)."""
     use: dict[str, set] = {}
-    for measure in MEASURES:
-        r = rules(measure)
+    for measure, r in ((m, r) for m in MEASURES for r in _every_period(m)):
         for p in r["programmes"]:
             for entry in p["tiers"]:
                 for cid in entry["also"] + r["tiers"][entry["tier"]]["criteria"]:

@@ -195,6 +195,8 @@ def test_a_criterion_applies_from_its_since_day(revise):
     assert "c_annual_review" not in policy.rules("health", D("2026-09-30"))["tiers"]["c"]["criteria"]
     assert policy.rules("health", D("2026-10-01"))["tiers"]["c"]["criteria"][-1] == "c_annual_review"
     assert "health_annual_review" in questions_module.by_id()
+    assert policy.load(D("2026-06-01"))["question_use"]["health_annual_review"] == [
+        "health/flexible/c", "health/introduction/c"]
 
 
 def test_the_fidelity_check_skips_a_criterion_before_its_since(revise):
