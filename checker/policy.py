@@ -8,7 +8,8 @@
          "measure", "name", "disclaimer": {"interpreters", "citation"},
          "description": the rest of the [measure] table (checker/measures.py: short_name, order,
                         question_prefix, person, work, serves, preset, nav, notes = role → note id),
-         "criteria": {id: {"id", "label", "op", "citation", op parameters..., "of": [ids] for all/any}},
+         "criteria": {id: {"id", "label", "op", "citation", op parameters..., "of": [ids] for all/any,
+                           "since"/"until" for a criterion that applies only for a time}},
          "tiers": {id: {"id", "name", "criteria": [ids]}},
          "programmes": [{"id", "name", "citation", "tiers": [{"tier", "also": [criterion ids]}],
                          "money_requires": [criterion ids] (conditions of the money, not the tiers),
@@ -32,7 +33,8 @@ Values with dates (checker/dated.py): `rules(measure, as_of)` holds the values i
 `as_of`, and label templates (checker/labels.py) are filled from them; it is compiled once per
 period between two change dates. `load(as_of)` shows the values in force on `as_of` (default
 today); an entry with dated values also carries `history` ({"limit": [{"since", "value"}]}), and
-each measure its `text_versions` (checker/versions.py).
+each measure its `text_versions` (checker/versions.py). A criterion with `since`/`until`
+(`spans`) is left out of the rules of a period it does not apply in, tiers' lists included.
 """
 
 from __future__ import annotations
