@@ -201,12 +201,14 @@ def test_a_criterion_applies_from_its_since_day(revise):
 
 def test_the_fidelity_check_skips_a_criterion_before_its_since(revise):
     """A new condition cites an item only the new text has: the earlier period does not check it."""
-    from tests.test_checker_fidelity import entries, periods
+    from tests.test_checker_fidelity import entries, periods, text_of
 
     revise("health", lambda raw: (add_annual_review(raw), raw["criteria"]["c_annual_review"].update(cite="5.3.1.7")),
            ask_annual_review)
     assert list(periods("health")) == [dt.date.min, D("2026-10-01")]
     assert "criteria.c_annual_review" not in dict(entries("health", dt.date.min))
+    for _, entry in entries("health", dt.date.min):
+        text_of(entry["citation"], dt.date.min)  # every item the earlier rules cite is in the text then
     assert "criteria.c_annual_review" in dict(entries("health", D("2026-10-01")))
 
 
