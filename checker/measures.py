@@ -24,6 +24,8 @@ holds everything the product says about the measure besides its rules:
     cite = "24"
     [measure.notes]                              # which note ([[notes]] id) plays which role
     service_commitment = "service_commitment"    # (see NOTE_ROLES; a role may be left out)
+    [measure.programmes]                         # which programme ([[programmes]] id) plays which role
+    introduction = "introduction"                # (see PROGRAMME_ROLES; a role may be left out)
 
 A file or key that breaks this raises RuleDataError naming the file and the key.
 """
@@ -35,13 +37,17 @@ from checker.errors import RuleDataError
 
 # key → type; every key is required.
 KEYS = {"title": str, "short_name": str, "order": int, "question_prefix": str, "person": str, "work": str,
-        "serves": str, "preset": str, "nav": dict, "disclaimer": dict, "notes": dict, "versions": list}
+        "serves": str, "preset": str, "nav": dict, "disclaimer": dict, "notes": dict, "programmes": dict,
+        "versions": list}
 NAV_KEYS = ("text", "tiers", "benefits", "procedures")
 DISCLAIMER_KEYS = ("interpreters", "cite")
 # The roles a note can play on the pages: the service commitment (campus poster, glossary), the
 # 现场考核招聘 procedure (campus poster: its tiers are those recruited on campus) and the three
 # ways of keeping or losing the benefits (benefits page, 保持待遇资格).
 NOTE_ROLES = ("service_commitment", "campus_recruitment", "annual_assessment", "benefits_end", "benefits_clawback")
+# The roles a programme can play on the pages: the recruitment of new talent (home page's 待遇一览,
+# campus poster, the compare page's yearly income).
+PROGRAMME_ROLES = ("introduction",)
 # Presets the 自测 has besides the measures' own (site_builder.selfcheck.PRESETS).
 RESERVED_PRESETS = ("graduate",)
 
@@ -51,7 +57,7 @@ def _require(ok: bool, file: str, key: str, what: str) -> None:
         raise RuleDataError(f"rules/{file}, {key}: {what}")
 
 
-def check(file: str, table, note_ids: set[str]) -> dict:
+def check(file: str, table, note_ids: set[str], programme_ids: set[str]) -> dict:
     """The `[measure]` table of rules/`file`, checked: every key known, present and of its type."""
     _require(isinstance(table, dict), file, "measure", "must be a table")
     for key in table.keys() - KEYS.keys():
@@ -72,6 +78,11 @@ def check(file: str, table, note_ids: set[str]) -> dict:
     for role, note_id in table["notes"].items():
         _require(role in NOTE_ROLES, file, f"measure.notes.{role}", f"unknown role (known: {', '.join(NOTE_ROLES)})")
         _require(note_id in note_ids, file, f"measure.notes.{role}", f"no [[notes]] entry with id {note_id!r}")
+    for role, programme_id in table["programmes"].items():
+        _require(role in PROGRAMME_ROLES, file, f"measure.programmes.{role}",
+                 f"unknown role (known: {', '.join(PROGRAMME_ROLES)})")
+        _require(programme_id in programme_ids, file, f"measure.programmes.{role}",
+                 f"no [[programmes]] entry with id {programme_id!r}")
     _require(table["question_prefix"].isidentifier() and "_" not in table["question_prefix"], file,
              "measure.question_prefix", "must be a word of letters and digits")
     _require(table["preset"] not in RESERVED_PRESETS, file, "measure.preset", f"{table['preset']!r} is taken")
@@ -88,7 +99,8 @@ def _discover() -> dict[str, dict]:
         if "measure" not in raw:
             continue
         note_ids = {n.get("id") for n in raw.get("notes", ())}
-        found[measure] = check(name, raw["measure"], note_ids)
+        programme_ids = {p.get("id") for p in raw.get("programmes", ())}
+        found[measure] = check(name, raw["measure"], note_ids, programme_ids)
     for key in ("order", "short_name", "question_prefix", "preset", "title"):
         seen: dict = {}
         for measure, table in found.items():

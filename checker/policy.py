@@ -7,7 +7,8 @@
      "measures": {"education": {
          "measure", "name", "disclaimer": {"interpreters", "citation"},
          "description": the rest of the [measure] table (checker/measures.py: short_name, order,
-                        question_prefix, person, work, serves, preset, nav, notes = role → note id),
+                        question_prefix, person, work, serves, preset, nav, notes = role → note id,
+                        programmes = role → programme id),
          "criteria": {id: {"id", "label", "op", "citation", op parameters..., "of": [ids] for all/any,
                            "since"/"until" for a criterion that applies only for a time}},
          "tiers": {id: {"id", "name", "criteria": [ids]}},

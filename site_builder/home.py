@@ -20,7 +20,7 @@ from site_builder.generated import GeneratedPage
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, PROJECT_KINDS, cite, short_label, tier_ids,
                                        tier_money, yuan)
 from site_builder.guide.measure_pages import page_path
-from site_builder.measures import compare_title, count_word
+from site_builder.measures import compare_title, count_word, role_programme
 from site_builder.selfcheck import GRADUATE_PRESET
 from site_builder.text import load_measure
 
@@ -59,7 +59,7 @@ def departments(data: dict) -> list[tuple[str, str]]:
     return [(name, f"{verb}{'、'.join(shorts)}人才引进培养工作") for (name, verb), shorts in out.items()]
 
 
-def money_table(rules: dict, programme_id: str = "introduction") -> list[str]:
+def money_table(rules: dict, programme_id: str) -> list[str]:
     """Per tier: income a year and over its schedule, and the project funding kept apart."""
     tiers = [t for t in tier_ids(rules, programme_id) if tier_money(rules, programme_id, t).income]
     if not tiers:
@@ -105,12 +105,12 @@ def _money_section(data: dict) -> list[str]:
     out = ["## 待遇一览 {: #money }", ""]
     for measure, rules in data["measures"].items():
         short = MEASURE_SHORT_NAMES[measure]
-        programme = next((p for p in rules["programmes"] if p["id"] == "introduction"), None)
+        programme = role_programme(rules, "introduction")
         if programme is None:
             continue
         out += [f"### 引进{short}人才 {{: #money-{measure} }}", ""]
-        out += ['<div class="hc-table" markdown>', "", *money_table(rules), "", "</div>", ""]
-        project = [b for b in rules["benefits"] if b["programme"] == "introduction" and b["kind"] in PROJECT_KINDS]
+        out += ['<div class="hc-table" markdown>', "", *money_table(rules, programme["id"]), "", "</div>", ""]
+        project = [b for b in rules["benefits"] if b["programme"] == programme["id"] and b["kind"] in PROJECT_KINDS]
         notes = ["每年约：安家补助与生活资助按发放年限平均到每一年"]
         if project:
             notes.append(f"{'、'.join(b['name'] for b in project)}按项目申请、经评审后拨付，不是个人收入")

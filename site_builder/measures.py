@@ -38,3 +38,9 @@ def role_note(rules: dict, role: str) -> dict | None:
     """The note that plays `role` (checker.measures.NOTE_ROLES) in a measure, if it names one."""
     note_id = rules["description"]["notes"].get(role)
     return next((n for n in rules["notes"] if n["id"] == note_id), None) if note_id else None
+
+
+def role_programme(rules: dict, role: str) -> dict | None:
+    """The programme that plays `role` (checker.measures.PROGRAMME_ROLES) in a measure, if it names one."""
+    programme_id = rules["description"]["programmes"].get(role)
+    return next((p for p in rules["programmes"] if p["id"] == programme_id), None) if programme_id else None

@@ -15,11 +15,12 @@ import pytest
 from checker import policy
 from checker.citation import MEASURE_SHORT_NAMES, MEASURES
 from checker.errors import RuleDataError
-from checker.measures import DESCRIPTIONS, NOTE_ROLES, check
+from checker.measures import DESCRIPTIONS, NOTE_ROLES, PROGRAMME_ROLES, check
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = DESCRIPTIONS["education"]
 NOTES = {n["id"] for n in policy.rules("education")["notes"]}
+PROGRAMMES = {p["id"] for p in policy.rules("education")["programmes"]}
 
 
 def test_the_measures_are_the_rule_files_with_a_measure_table_in_their_order():
@@ -30,7 +31,7 @@ def test_the_measures_are_the_rule_files_with_a_measure_table_in_their_order():
     for m, d in DESCRIPTIONS.items():
         assert MEASURES[m] == d["title"] and MEASURE_SHORT_NAMES[m] == d["short_name"]
         assert policy.rules(m)["disclaimer"]["interpreters"] == d["disclaimer"]["interpreters"]
-        assert set(d["notes"]) <= set(NOTE_ROLES)
+        assert set(d["notes"]) <= set(NOTE_ROLES) and set(d["programmes"]) <= set(PROGRAMME_ROLES)
 
 
 def _broken(change) -> dict:
@@ -50,12 +51,15 @@ def _broken(change) -> dict:
     (lambda t: t["disclaimer"].update(cite=24), "measure.disclaimer.cite: missing, or not a non-empty string"),
     (lambda t: t["notes"].update(poster="service_commitment"), "measure.notes.poster: unknown role"),
     (lambda t: t["notes"].update(benefits_end="no_such_note"), "measure.notes.benefits_end: no [[notes]] entry"),
+    (lambda t: t["programmes"].update(training="training"), "measure.programmes.training: unknown role"),
+    (lambda t: t["programmes"].update(introduction="hiring"), "measure.programmes.introduction: no [[programmes]]"),
+    (lambda t: t.pop("programmes"), "measure.programmes: missing"),
     (lambda t: t.update(question_prefix="edu_"), "measure.question_prefix: must be a word"),
     (lambda t: t.update(preset="graduate"), "measure.preset: 'graduate' is taken"),
 ])
 def test_a_broken_measure_table_names_the_file_and_the_key(change, key):
     with pytest.raises(RuleDataError) as error:
-        check("education.toml", _broken(change), NOTES)
+        check("education.toml", _broken(change), NOTES, PROGRAMMES)
     assert str(error.value).startswith(f"rules/education.toml, {key}"), str(error.value)
 
 

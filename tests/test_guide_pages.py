@@ -367,6 +367,24 @@ def test_glossary_explains_the_measures_terms_and_links_where_they_are_used():
             assert f"](../{measure}.md#article-" in section, (term, measure)
 
 
+def test_glossary_names_the_assessing_body_of_each_measure_from_its_data():
+    """年度考核 names the body that the article of each measure's annual_assessment note names, so a
+    measure without that note drops out and a third one would add its own."""
+    from site_builder.guide.glossary import glossary_page
+
+    def assessment(data) -> str:
+        return glossary_page(data).split("### 年度考核 ", 1)[1].split("\n\n")[1]
+
+    data = copy.deepcopy(checker.policy.load())
+    assert assessment(data).startswith("区教委或区卫生计生委每年对新引进人才")
+    del data["measures"]["health"]["description"]["notes"]["annual_assessment"]
+    assert assessment(data).startswith("区教委每年对新引进人才")
+    note = next(n for n in data["measures"]["education"]["notes"] if n["id"] == "annual_assessment")
+    note["citation"] = {**note["citation"], "article": 3, "label": "教育办法第三条"}
+    with pytest.raises(ValueError, match="教育办法第三条 .*annual_assessment note of rules/education.toml"):
+        glossary_page(data)
+
+
 def test_literate_view_names_answers_as_the_form_does_not_by_rule_id():
     """The folded block under an article shows the form's labels (e.g. 硕士研究生), not ids."""
     from checker.policy import load

@@ -106,6 +106,7 @@ def test_the_site_builds_with_the_sample_measure(env, tmp_path):
     assert nav.index("卫生人才办法全文") < nav.index("科技人才办法全文") < nav.index("自测")
     assert "我是科研人员" in home and "selfcheck/?path=scientist" in home and "三项办法" in home
     assert "合川区教育、卫生、科技人才政策" in home and "来合川当老师、当医生、做科研" in home
+    assert "区教委、区卫生计生委或区科技局每年对新引进人才" in page("guide/glossary")  # 年度考核
     compare = page("guide/compare")
     assert "教育、卫生与科技人才办法对照" in compare and "<th>科技人才</th>" in compare
     selfcheck = page("selfcheck")

@@ -20,7 +20,7 @@ from site_builder import siteconfig
 from site_builder.assets import offline_box
 from site_builder.guide.common import MEASURE_SHORT_NAMES, cite
 from site_builder.guide.measure_pages import criterion_lines, benefit_table
-from site_builder.measures import joined, role_note
+from site_builder.measures import joined, role_note, role_programme
 
 PAGE = "guide/campus.md"
 SELFCHECK_PATH = "selfcheck/?path=graduate"
@@ -87,8 +87,11 @@ def campus_page(data: dict, base_url: str | None = None, settings: dict | None =
     base_url = base_url if base_url is not None else site_url()
     settings = settings if settings is not None else siteconfig.extra()
     questions = {q["id"]: q for q in data["questions"]}
-    # The measures that recruit on campus (a measure without a campus_recruitment note does not).
-    measures = {m: rules for m, rules in data["measures"].items() if graduate_tiers(rules)}
+    # The measures that recruit on campus (a measure without a campus_recruitment note does not),
+    # each with the programme that recruits.
+    measures = {m: rules for m, rules in data["measures"].items()
+                if graduate_tiers(rules) and role_programme(rules, "introduction")}
+    recruiting = {m: role_programme(rules, "introduction") for m, rules in measures.items()}
     recruited = sorted({t for rules in measures.values() for t in graduate_tiers(rules)})
     tier_letters = "、".join(f"{t.upper()}类" for t in recruited)
     poster = [
@@ -103,7 +106,7 @@ def campus_page(data: dict, base_url: str | None = None, settings: dict | None =
         *event_lines(settings),
     ]
     for measure, rules in measures.items():
-        table = benefit_table(rules, "introduction", only=set(graduate_tiers(rules)))
+        table = benefit_table(rules, recruiting[measure]["id"], only=set(graduate_tiers(rules)))
         poster += [f"## {MEASURE_SHORT_NAMES[measure]}人才 {{: #{measure} }}", "",
                    '<div class="hc-table" markdown>', "", *table, "", "</div>", ""]
         commitment = role_note(rules, "service_commitment")
@@ -122,7 +125,7 @@ def campus_page(data: dict, base_url: str | None = None, settings: dict | None =
                '<p class="hc-print-hint">招聘展位可直接打印本页：打印时只保留上方的A4海报。</p>', "",
                offline_box(), ""]
     for measure, rules in measures.items():
-        for entry in next(p for p in rules["programmes"] if p["id"] == "introduction")["tiers"]:
+        for entry in recruiting[measure]["tiers"]:
             if entry["tier"] not in graduate_tiers(rules):
                 continue
             tier = rules["tiers"][entry["tier"]]

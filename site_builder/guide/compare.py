@@ -9,7 +9,7 @@ from site_builder.guide.common import (KINDS, MEASURE_SHORT_NAMES, age_limit, ci
                                        programme_total, short_label, tier_ids, yuan,
                                        income_text, tier_money)
 from site_builder.guide.measure_pages import funding_table
-from site_builder.measures import count_word, joined
+from site_builder.measures import count_word, joined, role_programme
 
 PAGE = "guide/compare.md"
 
@@ -71,12 +71,15 @@ def compare_page(data: dict) -> str:
     out += ["## 引进人才：个人每年约多少 {: #introduction-total }", "",
             "安家补助和生活资助按发放年限平均到每一年（税前）；教研（科研）资助按项目申请、经评审后拨付，"
             "不是个人收入，不计入（柔性引进、其他待遇也不计入）。", ""]
-    tiers = list(dict.fromkeys(t for r in measures.values() for t in tier_ids(r, "introduction")))
+    recruiting = {m: role_programme(r, "introduction") for m, r in measures.items()}
+    tiers = list(dict.fromkeys(t for m, r in measures.items() if recruiting[m]
+                               for t in tier_ids(r, recruiting[m]["id"])))
     rows = []
     for t in tiers:
         row = [_tier_label(_first_with(measures, t), t)]
-        for rules in measures.values():
-            text = income_text(tier_money(rules, "introduction", t)) if t in rules["tiers"] else None
+        for m, rules in measures.items():
+            programme = recruiting[m]
+            text = income_text(tier_money(rules, programme["id"], t)) if programme and t in rules["tiers"] else None
             row.append(text or "—")
         rows.append(row)
     out += _table(head, rows)

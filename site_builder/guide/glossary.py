@@ -1,18 +1,21 @@
 """Glossary and FAQ. The explanations are prose (no figures); where each term is used comes from
-searching the parsed text of both measures, and the FAQ answers quote the rule data."""
+searching the parsed text of every measure, and the FAQ answers quote the rule data. A term whose
+explanation names each measure's own body (年度考核: who assesses) takes it from that measure's data."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from checker.citation import MEASURES
 from site_builder.guide.common import MEASURE_SHORT_NAMES, cite
-from site_builder.measures import compare_title, count_word, role_note
+from site_builder.measures import compare_title, count_word, joined, role_note
 from site_builder.text import load_measure
 
 PAGE = "guide/glossary.md"
 
 # term → plain explanation. Terms are searched in the text as written; "／" separates variants.
+# {assessors}: the bodies that carry out each measure's 年度考核 (`assessors`), joined by 或.
 TERMS = {
     "择优调动": ("把已在其他地方工作的优秀人才调入合川区的学校或医疗机构。C类及以上人才随时受理、随时办理，"
                  "按用人单位初审、主管部门考察核实、专家评审、区委人才工作领导小组会议研究确定的程序进行。"),
@@ -37,7 +40,7 @@ TERMS = {
     "应届毕业生": "当年毕业的高校毕业生。D类、E类教育人才须为优秀应届毕业生；“优秀”由现场考核招聘认定。",
     "全日制": "脱产在校学习取得的学历（区别于在职、非全日制学历）。",
     "区人才专项资金": "区里设立的人才工作专项资金，按办法规定的比例与用人单位分担各项待遇。",
-    "年度考核": ("区教委或区卫生计生委每年对新引进人才和培养对象的工作业绩和业务能力进行的考核；"
+    "年度考核": ("{assessors}每年对新引进人才和培养对象的工作业绩和业务能力进行的考核；"
                  "考核不合格的不再享受待遇。"),
     "安家补助": ("给引进人才用于安家的补助，为税前金额，分年平均发放，"
                  "完成年度工作目标任务且年度考核合格以上才兑现当年部分。"),
@@ -45,6 +48,28 @@ TERMS = {
     "青年骨干": "区内具有成长潜力的年轻教师或卫生人员，经择优选拔进行重点培养。",
     "定向帮扶": "从城区优质学校或医疗机构择优选派人员到镇街薄弱学校或医疗机构工作一段时间。",
 }
+
+
+# The article that the annual-assessment note cites: "区教委负责每年对新引进人才……进行考核".
+_ASSESSOR = re.compile(r"(?P<body>[^，。；]+?)负责每年对")
+
+
+def assessors(data: dict) -> list[str]:
+    """Who carries out the 年度考核 of each measure that has one (its `annual_assessment` note), as
+    the article that note cites names it."""
+    out = []
+    for measure, rules in data["measures"].items():
+        note = role_note(rules, "annual_assessment")
+        if note is None:
+            continue
+        article = next(a for a in load_measure(measure).articles
+                       if a.citation.article == note["citation"]["article"])
+        match = _ASSESSOR.search(article.text)
+        if match is None:
+            raise ValueError(f"{note['citation']['label']} (the annual_assessment note of rules/{measure}.toml) "
+                             "does not say who 负责每年 assesses")
+        out.append(match["body"])
+    return out
 
 
 def _uses(term: str) -> list[str]:
@@ -66,7 +91,9 @@ def _slug(index: int) -> str:
 def glossary_page(data: dict) -> str:
     out = ["# 术语与常见问题", "", "## 术语 {: #terms }", "",
            f"每个术语后列出{count_word(len(MEASURES))}个办法中使用它的条款。", ""]
+    words = {"assessors": joined(dict.fromkeys(assessors(data)), "或")}
     for index, (term, meaning) in enumerate(TERMS.items(), start=1):
+        meaning = meaning.format(**words)
         uses = _uses(term)
         where = "见：" + "、".join(uses) if uses else "办法原文未直接使用此词。"
         out += [f"### {term} {{: #{_slug(index)} }}", "", escape(meaning), "", where, ""]
