@@ -5,6 +5,7 @@ Each leaves a screenshot in test-results/ for review."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -257,4 +258,17 @@ def test_someone_shares_a_result(new_page, site_url, console_errors):
     message = other.locator(".hc-error .hc-bad-link")
     assert message.is_visible() and "无法读取" in message.inner_text()
     shot(other, "share-bad-link")
+
+    # A link from before a question was renamed (`degree`, now `health_degree`) restores what it
+    # can, says how many answers it could not, and waits instead of showing a different result.
+    old_answers = {"measure": "health", "situation": "recruit", "degree": "doctor", "health_title": "senior"}
+    encoded = base64.urlsafe_b64encode(json.dumps(old_answers).encode()).decode().rstrip("=")
+    part = phone(new_page)
+    part.goto(site_url + f"selfcheck/#a={encoded}")
+    part.locator("#hc-selfcheck[data-form=usable]").wait_for(state="attached")
+    message = part.locator(".hc-error .hc-bad-link")
+    assert message.is_visible() and "有 1 项回答无法恢复" in message.inner_text()
+    assert part.locator("input[name=health_title][value=senior]").is_checked()
+    part.locator("#hc-selfcheck[data-state=ready]").wait_for(state="attached", timeout=READY_MS)
+    assert part.locator(".hc-result[data-state=done]").count() == 0
     assert console_errors == []

@@ -155,20 +155,28 @@ function applySkipLogic(form) {
   return values;
 }
 
+// Returns how many answers it could not place: a question or a choice this form does not have
+// (a link made by an earlier version of the form, or edited by hand).
 function setAnswers(form, profile) {
+  const placed = new Set();
+  let lost = 0;
   for (const q of questionsOf(form)) {
     const qid = q.dataset.qid;
     if (!(qid in profile)) continue;
+    placed.add(qid);
     const value = profile[qid];
     if (["choice", "multi", "bool"].includes(q.dataset.type)) {
       const wanted = (Array.isArray(value) ? value : [value]).map(String);
-      q.querySelectorAll("input").forEach((input) => (input.checked = wanted.includes(input.value) && !input.dataset.none));
+      const inputs = [...q.querySelectorAll("input")].filter((input) => !input.dataset.none);
+      lost += wanted.filter((v) => !inputs.some((input) => input.value === v)).length;
+      inputs.forEach((input) => (input.checked = wanted.includes(input.value)));
       const none = q.querySelector("input[data-none]");
       if (none) none.checked = Array.isArray(value) && value.length === 0;
     } else {
       q.querySelector("input").value = String(value);
     }
   }
+  return lost + Object.keys(profile).filter((qid) => !placed.has(qid)).length;
 }
 
 // What the person answered, as the form words it (for the printout): label and chosen text.
@@ -220,14 +228,22 @@ function sharedAnswers() {
   }
 }
 
-function showBadLink(root) {
+function showLinkProblem(root, text) {
   const box = root.querySelector(".hc-error");
   const p = document.createElement("p");
   p.className = "hc-bad-link";
-  p.textContent = "这个分享链接无法读取（可能复制不完整或已损坏），没能恢复回答。请向分享人重新获取链接，或直接在下面重新填写。";
+  p.textContent = text;
   box.replaceChildren(p);
   box.hidden = false;
 }
+
+const showBadLink = (root) =>
+  showLinkProblem(root, "这个分享链接无法读取（可能复制不完整或已损坏），没能恢复回答。请向分享人重新获取链接，或直接在下面重新填写。");
+
+// Not submitted for the person: the result would differ from the one that was shared.
+const showPartLink = (root, lost) =>
+  showLinkProblem(root, `这个分享链接中有 ${lost} 项回答无法恢复（链接可能来自旧版自测），结果可能与分享人看到的不同。` +
+    "请核对并补全下面的回答，再点“查看结果”。");
 
 function shareURL(profile) {
   const url = new URL(location.href);
@@ -284,8 +300,9 @@ function attach(root) {
   const path = new URLSearchParams(location.search).get("path");
   if (path && presets[path]) setAnswers(form, presets[path]);
   const shared = sharedAnswers();
-  if (shared) setAnswers(form, shared);
-  else if (shared === false) showBadLink(root);
+  const lost = shared ? setAnswers(form, shared) : 0;
+  if (shared === false) showBadLink(root);
+  else if (lost) showPartLink(root, lost);
   applySkipLogic(form);
 
   // 以上都没有 excludes every other box of its list, and the other way round.
@@ -405,7 +422,7 @@ function attach(root) {
   root.dataset.form = "usable";
   root.dataset.usableMs = performance.now().toFixed(0);
 
-  if (shared) form.requestSubmit();
+  if (shared && !lost) form.requestSubmit();
 
   // A share link opened in a tab already on this page changes only the fragment.
   const onHash = () => {
@@ -415,9 +432,10 @@ function attach(root) {
     if (!answers) return;
     root.querySelector(".hc-error").hidden = true;
     form.reset();
-    setAnswers(form, answers);
+    const lostNow = setAnswers(form, answers);
     applySkipLogic(form);
-    form.requestSubmit();
+    if (lostNow) showPartLink(root, lostNow);
+    else form.requestSubmit();
   };
   window.addEventListener("hashchange", onHash);
 }
