@@ -41,7 +41,7 @@ pyodide.unpackArchive(new Uint8Array(fs.readFileSync(process.argv[2])), "wheel",
 pyodide.runPython("import importlib; importlib.invalidate_caches()");
 const api = pyodide.pyimport("checker.api");
 const handle = api.handle_json;
-const python = pyodide.runPython("import platform; platform.python_version()");
+const python = pyodide.runPython("import sys; '.'.join(map(str, sys.version_info[:3]))");
 process.stdout.write(JSON.stringify({ ready: true, python }) + "\n");
 
 // Imports the given names, then lists the loaded modules read from the standard library zip.
