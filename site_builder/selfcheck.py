@@ -226,8 +226,9 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         '<span class="hc-status-text">正在准备测算工具……表格可以先填写。</span></p>',
         '<noscript><p class="hc-error-text" data-search-exclude>自测需要在浏览器中启用脚本。您也可以直接阅读政策原文：'
         + "、".join(f'<a href="../{m}/">{text_name(m)}</a>' for m in DESCRIPTIONS) + "。</p></noscript>",
-        form_html(questions, uses),
+        # Problems with the tool or a share link show beside the status, where the page opens.
         '<div class="hc-error" role="alert" hidden></div>',
+        form_html(questions, uses),
         '<section class="hc-result" aria-live="polite" data-state="empty" hidden></section>',
         offline_box(),
         "</div>",

@@ -388,6 +388,8 @@ function attach(root) {
     root.dataset.state = state.status;
     statusText.textContent = state.status === "error" ? "测算工具无法运行。" : `${progressText(state)}${state.status === "ready" ? "" : "……表格可以先填写。"}`;
     if (state.status === "error") {
+      // The message stands by the status at the top: someone who pressed submit is down by the button.
+      if (waiting) requestAnimationFrame(() => root.querySelector(".hc-error").scrollIntoView({ block: "center" }));
       waiting = null;
       showFailure(root, state.error);
     }
