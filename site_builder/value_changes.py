@@ -1,8 +1,9 @@
-"""The dated values of a measure's rule data in words, for the page of its text: 自…起 ….
+"""The dated values and criteria of a measure's rule data in words, for the page of its text: 自…起 ….
 
-Each change of a value (checker/dated.py) is one line, worded from the rule data of the day it
-takes effect: a criterion or funding entry by its label (a template filled with the new value),
-an amount by tier and benefit. Nothing is typed here: every figure comes from the data.
+Each change of a value, and each condition added or dropped (checker/dated.py), is one line,
+worded from the rule data of the day it takes effect: a criterion or funding entry by its label
+(a template filled with the new value), an amount by tier and benefit. Nothing is typed here:
+every figure comes from the data.
 """
 
 from __future__ import annotations
@@ -37,10 +38,14 @@ def value_changes(measure: str) -> list[str]:
         except ValidationError:
             continue  # the first date of a value: nothing was in force before it
         for cid, c in new["criteria"].items():
-            if c["label"] != old["criteria"][cid]["label"] or any(
+            if cid not in old["criteria"]:  # a criterion dated `since`: a condition added
+                lines.append((since.isoformat(), f"{_whose(new, cid)}新增条件：{c['label']}"))
+            elif c["label"] != old["criteria"][cid]["label"] or any(
                     c.get(k) != old["criteria"][cid].get(k) for k in c.get("history", {})):
                 was = old["criteria"][cid]["label"]
                 lines.append((since.isoformat(), f"{_whose(new, cid)}{c['label']}（此前：{was}）"))
+        for cid in old["criteria"].keys() - new["criteria"].keys():  # dated `until`: a condition dropped
+            lines.append((since.isoformat(), f"{_whose(old, cid)}不再要求：{old['criteria'][cid]['label']}"))
         for b, was in zip(new["benefits"], old["benefits"]):
             for tier, amount in b.get("amounts", {}).items():
                 if amount != was["amounts"].get(tier):

@@ -21,6 +21,7 @@ from checker import _data, api, dated, labels, policy, versions
 from checker.citation import MEASURES
 from checker.errors import RuleDataError
 from site_builder.text import policy_dir
+from site_builder.value_changes import value_changes
 
 questions_module = importlib.import_module("checker.questions")  # checker.questions is also a function
 POLICY = policy_dir()
@@ -197,6 +198,22 @@ def test_a_criterion_applies_from_its_since_day(revise):
     assert "health_annual_review" in questions_module.by_id()
     assert policy.load(D("2026-06-01"))["question_use"]["health_annual_review"] == [
         "health/flexible/c", "health/introduction/c"]
+
+
+def test_the_text_page_lists_a_condition_added_or_dropped_on_its_day(revise):
+    """The text page's list of changes (site_builder/value_changes.py) names a dated criterion
+    on the day it starts, and one dated `until` on the day it stops, with its tier."""
+    revise("health", add_annual_review, ask_annual_review)
+    label = policy.rules("health", D("2026-10-01"))["criteria"]["c_annual_review"]["label"]
+    assert [line for line in value_changes("health") if label in line] == [
+        f"自 2026-10-01 起：C类卫生人才：新增条件：{label}"]
+
+    def until(raw):
+        add_annual_review(raw)
+        raw["criteria"]["c_annual_review"] |= {"since": "2026-01-01", "until": "2026-10-01"}
+    revise("health", until)  # on top of the first revision: the question is there already
+    assert [line for line in value_changes("health") if label in line] == [
+        f"自 2026-01-01 起：C类卫生人才：新增条件：{label}", f"自 2026-10-01 起：C类卫生人才：不再要求：{label}"]
 
 
 def test_the_fidelity_check_skips_a_criterion_before_its_since(revise):
