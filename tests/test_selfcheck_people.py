@@ -243,6 +243,7 @@ def test_someone_shares_a_result(new_page, site_url, console_errors):
     copy = page.locator(".hc-copy")
     assert copy.inner_text() == "复制链接"
     copy.click()
+    page.locator(".hc-copy[data-done]").wait_for()  # the clipboard write is asynchronous
     assert copy.inner_text() == "已复制"
     assert page.evaluate("navigator.clipboard.readText()") == link
     assert page.evaluate("window.hcSameDocument === true")  # no reload
