@@ -175,4 +175,3 @@ class InKind(BenefitKind):
 
 
 PROJECT_KINDS = {k for k, spec in KINDS.items() if spec.project}
-RECURRING_KINDS = {k for k, spec in KINDS.items() if spec.recurring}

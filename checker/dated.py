@@ -92,11 +92,6 @@ def change_dates(raw: dict) -> list[dt.date]:
     return sorted({since for history in dated_values(raw).values() for since, _ in history if since is not None})
 
 
-def starts(raw: dict) -> list[tuple[dt.date, str]]:
-    """(first since, path) of every dated value whose first entry has a date: not in force before it."""
-    return [(history[0][0], path) for path, history in dated_values(raw).items() if history[0][0] is not None]
-
-
 def _date(text, where: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None

@@ -17,7 +17,7 @@ from checker.operators import OPERATORS, age_in_full_years  # noqa: F401 (age_in
 from checker.policy import provenance, rules
 from checker.profile import validate
 from checker.questions import shown_ids
-from checker.verdicts import (GOODNESS, GRANTING, MET, MISSING, NOT_MET, REVIEW,  # noqa: F401 (re-exported)
+from checker.verdicts import (GOODNESS, MET, MISSING, NOT_MET, REVIEW,  # noqa: F401 (re-exported)
                               UNANSWERED, VERDICT_LABELS, Outcome, combine_all, combine_any)
 
 

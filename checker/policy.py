@@ -53,13 +53,11 @@ from checker.errors import RuleDataError, ValidationError
 from checker.operators import OPERATORS
 from checker.questions import by_id, questions
 
-OPS = set(OPERATORS)  # the rules schema reads the operators from here
 # money: shown where the programme grants money; programme: shown in the programme; withheld:
 # shown where the programme's money is withheld (its money_requires not met); retirement: shown
 # when the schedule of the money runs past the note's retirement_age; tier: shown when the
 # programme grants one of the note's `tiers` and every condition of `when` ({field, in}) holds.
 NOTE_SCOPES = {"money", "programme", "withheld", "retirement", "tier"}
-BENEFIT_KINDS = set(KINDS)  # the rules schema reads the kinds from here
 
 
 def _cite(measure: str, entry: dict) -> dict:
@@ -110,7 +108,7 @@ def _check(measure: str, rules: dict) -> None:
                         _require(entry["pays_as"] in known[bid].get("amounts", {}), measure,
                                  f"programme {p['id']}", f"{bid} has no amount for {entry['pays_as']!r}")
     for b in rules["benefits"]:
-        _require(b["kind"] in BENEFIT_KINDS, measure, f"benefit {b['id']}", f"unknown kind {b['kind']!r}")
+        _require(b["kind"] in KINDS, measure, f"benefit {b['id']}", f"unknown kind {b['kind']!r}")
         for key in KINDS[b["kind"]].needs:
             _require(key in b, measure, f"benefit {b['id']}", f"kind {b['kind']} needs {key!r}")
         _require(b["programme"] in programme_ids, measure, f"benefit {b['id']}",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from checker import money as money_mod
 from checker.amounts import yuan_text
-from checker.benefit_kinds import KINDS, PROJECT_KINDS, RECURRING_KINDS  # noqa: F401 (re-exported)
+from checker.benefit_kinds import KINDS
 from checker.operators import OPERATORS
 from checker.questions import by_id
 from checker.verdicts import MET, NOT_MET, REVIEW, UNANSWERED, VERDICT_LABELS

@@ -10,7 +10,6 @@ MET, NOT_MET, REVIEW, UNANSWERED = "met", "not_met", "review", "unanswered"
 VERDICT_LABELS = {MET: "符合", NOT_MET: "不符合", REVIEW: "需评审", UNANSWERED: "待补充"}
 # How good a verdict is for the person (used to combine any-of alternatives).
 GOODNESS = {MET: 3, REVIEW: 2, UNANSWERED: 1, NOT_MET: 0}
-GRANTING = (MET, REVIEW)
 MISSING = (NOT_MET, UNANSWERED)  # what a tier still needs
 
 

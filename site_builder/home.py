@@ -15,12 +15,13 @@ from html import escape
 
 import checker.policy
 from checker.citation import Citation
+from checker.labels import count_numeral
 from site_builder import siteconfig
 from site_builder.generated import GeneratedPage
 from site_builder.guide.common import (MEASURE_SHORT_NAMES, PROJECT_KINDS, cite, short_label, tier_ids,
                                        tier_money, yuan)
 from site_builder.guide.measure_pages import page_path
-from site_builder.measures import compare_title, count_word, role_programme
+from site_builder.measures import compare_title, role_programme
 from site_builder.selfcheck import GRADUATE_PRESET
 from site_builder.text import load_measure
 
@@ -125,7 +126,7 @@ def _cite_short(citation: dict) -> str:
 
 
 def _measures_section(data: dict) -> list[str]:
-    out = [f"## {count_word(len(data['measures']))}项办法 {{: #measures }}", ""]
+    out = [f"## {count_numeral(len(data['measures']))}项办法 {{: #measures }}", ""]
     for measure, rules in data["measures"].items():
         b = bodies(measure)
         interpret = rules["disclaimer"]
@@ -150,7 +151,7 @@ def _guide_section(data: dict) -> list[str]:
                    f"[待遇]({page_path(measure, 'benefits')}) · [办理程序]({page_path(measure, 'procedures')})")
     out += [f"- [{compare_title()}](guide/compare.md) · [典型示例](guide/examples.md) · "
             "[术语与常见问题](guide/glossary.md) · [校园招聘](guide/campus.md)", "",
-            f"页面右上角的搜索框可以检索{count_word(len(data['measures']))}项办法的全文，"
+            f"页面右上角的搜索框可以检索{count_numeral(len(data['measures']))}项办法的全文，"
             "例如输入“安家补助”“柔性引进”“青年骨干”。", ""]
     return out
 
@@ -174,7 +175,7 @@ def home_markdown(data: dict | None = None, settings: dict | None = None) -> str
     interpreters = [r["disclaimer"] for r in data["measures"].values()]
     about = [r["description"] for r in data["measures"].values()]
     shorts = [d["short_name"] for d in about]
-    count = count_word(len(about))
+    count = count_numeral(len(about))
     out = [
         "---",
         "title: 首页",

@@ -6,12 +6,8 @@ measure's rule file is all the site needs to name it: 教育、卫生与科技, 
 
 from __future__ import annotations
 
-from checker.citation import MEASURE_SHORT_NAMES, chinese_numeral
-
-
-def count_word(n: int) -> str:
-    """How many measures, as a sentence counts them: 两 (两项办法), 三 …"""
-    return "两" if n == 2 else chinese_numeral(n)
+from checker.citation import MEASURE_SHORT_NAMES
+from checker.labels import count_numeral
 
 
 def joined(words, last: str = "和") -> str:
@@ -20,13 +16,9 @@ def joined(words, last: str = "和") -> str:
     return words[0] if len(words) == 1 else "、".join(words[:-1]) + last + words[-1]
 
 
-def short_names() -> list[str]:
-    return list(MEASURE_SHORT_NAMES.values())
-
-
 def compare_title() -> str:
     """The comparison page's title in the nav and in links to it: 两个办法对照."""
-    return f"{count_word(len(MEASURE_SHORT_NAMES))}个办法对照"
+    return f"{count_numeral(len(MEASURE_SHORT_NAMES))}个办法对照"
 
 
 def text_name(measure: str) -> str:

@@ -144,7 +144,7 @@ def json_schema() -> dict:
             "programmes": {"type": "array", "items": {"allOf": [cited], "required": ["id", "name", "tiers"]}},
             "benefits": {"type": "array", "items": {
                 "allOf": [cited], "required": ["id", "programme", "name", "kind"],
-                "properties": {"kind": {"enum": sorted(checker.policy.BENEFIT_KINDS)},
+                "properties": {"kind": {"enum": sorted(KINDS)},
                                "amounts": {"type": "object",
                                            "additionalProperties": {"type": "integer", "minimum": 0}}}}},
             "funding": {"type": "array", "items": {

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from html import escape
 
+from checker.labels import count_numeral
 from site_builder.guide.common import (KINDS, MEASURE_SHORT_NAMES, age_limit, cite, md_cell, per_month,
                                        programme_total, short_label, tier_ids, yuan,
                                        income_text, tier_money)
 from site_builder.guide.measure_pages import funding_table
-from site_builder.measures import count_word, joined, role_programme
+from site_builder.measures import joined, role_programme
 
 PAGE = "guide/compare.md"
 
@@ -37,7 +38,7 @@ def compare_page(data: dict) -> str:
     measures = data["measures"]
     head = ["类别", *(f"{MEASURE_SHORT_NAMES[m]}人才" for m in measures)]
     out = [f"# {joined((MEASURE_SHORT_NAMES[m] for m in measures), '与')}人才办法对照", "",
-           f"{count_word(len(measures))}个办法结构相同，标准不同。下表逐项对照，每个数字后的链接直达对应条款。", ""]
+           f"{count_numeral(len(measures))}个办法结构相同，标准不同。下表逐项对照，每个数字后的链接直达对应条款。", ""]
 
     # Benefits present in either measure, in the order they first appear.
     benefit_ids = []

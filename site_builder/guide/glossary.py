@@ -8,8 +8,9 @@ import re
 from html import escape
 
 from checker.citation import MEASURES
+from checker.labels import count_numeral
 from site_builder.guide.common import MEASURE_SHORT_NAMES, cite
-from site_builder.measures import compare_title, count_word, joined, role_note
+from site_builder.measures import compare_title, joined, role_note
 from site_builder.text import load_measure
 
 PAGE = "guide/glossary.md"
@@ -90,7 +91,7 @@ def _slug(index: int) -> str:
 
 def glossary_page(data: dict) -> str:
     out = ["# 术语与常见问题", "", "## 术语 {: #terms }", "",
-           f"每个术语后列出{count_word(len(MEASURES))}个办法中使用它的条款。", ""]
+           f"每个术语后列出{count_numeral(len(MEASURES))}个办法中使用它的条款。", ""]
     words = {"assessors": joined(dict.fromkeys(assessors(data)), "或")}
     for index, (term, meaning) in enumerate(TERMS.items(), start=1):
         meaning = meaning.format(**words)
