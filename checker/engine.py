@@ -14,6 +14,7 @@ from checker import money as money_mod
 from checker import summary as summary_mod
 from checker.errors import ValidationError
 from checker.operators import OPERATORS, age_in_full_years  # noqa: F401 (age_in_full_years: API)
+from checker.policy import notes as notes_in_force
 from checker.policy import provenance, rules
 from checker.profile import validate
 from checker.questions import shown_ids
@@ -188,10 +189,6 @@ class Result:
         }
 
 
-def _notes(measure_rules: dict, scope: str, programme: str) -> list[dict]:
-    return [n for n in measure_rules["notes"] if n["scope"] == scope and programme in n["programmes"]]
-
-
 def visible_answers(clean: dict) -> dict:
     """Keep only answers to questions the form shows for this profile (the rest are ignored)."""
     shown = shown_ids(clean)
@@ -223,7 +220,7 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
         verdict = highest.verdict if highest else combine_any(t.verdict for t in tiers)
         conditions = [ev.outcome(cid) for cid in p.get("money_requires", [])]
         benefits_of = lambda t: money_mod.benefits_for(measure_rules, p["id"], t.tier["id"], answers) if t else []
-        notes = _notes(measure_rules, "programme", p["id"])
+        notes = list(notes_in_force(clean["measure"], as_of, "programme", p["id"]))
         programmes.append(ProgrammeResult(p, tiers, verdict, firm, possible, conditions,
                                           benefits_of(highest), benefits_of(firm), notes))
     granting = [p for p in programmes if p.highest is not None]
@@ -238,11 +235,11 @@ def evaluate(profile: dict, *, as_of: dt.date | None = None) -> Result:
             continue
         scopes = ["money"] + (["withheld"] if p.money_verdict == NOT_MET and money_mod.has_money(p.benefits) else [])
         for scope in scopes:
-            for n in _notes(measure_rules, scope, p.programme["id"]):
+            for n in notes_in_force(clean["measure"], as_of, scope, p.programme["id"]):
                 if n not in notes and (not n.get("tiers") or p.highest.tier["id"] in n["tiers"]):
                     notes.append(n)
     for p in granting:
-        for n in _notes(measure_rules, "tier", p.programme["id"]):
+        for n in notes_in_force(clean["measure"], as_of, "tier", p.programme["id"]):
             if p.highest.tier["id"] in n["tiers"] and all(answers.get(w["field"]) in w["in"] for w in n["when"]):
                 notes.append(n)
     notes.sort(key=measure_rules["notes"].index)  # data order, whichever programme brought them

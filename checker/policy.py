@@ -185,6 +185,21 @@ def rules(measure: str, as_of: dt.date | None = None) -> dict:
     return _compiled(measure, period(measure, as_of))
 
 
+def notes(measure: str, as_of: dt.date, scope: str, programme: str) -> tuple[dict, ...]:
+    """The notes of one scope that a programme shows, in force on `as_of`, in data order (indexed
+    once per period: every evaluation asks for them)."""
+    return _notes_by(measure, period(measure, as_of)).get((scope, programme), ())
+
+
+@cache
+def _notes_by(measure: str, on: dt.date | None) -> dict[tuple[str, str], tuple[dict, ...]]:
+    index: dict[tuple[str, str], list[dict]] = {}
+    for n in _compiled(measure, on)["notes"]:
+        for programme in n["programmes"]:
+            index.setdefault((n["scope"], programme), []).append(n)
+    return {key: tuple(found) for key, found in index.items()}
+
+
 def _history(entry: dict) -> dict:
     h = dated.history(entry)
     return {"history": h} if h else {}
@@ -243,7 +258,13 @@ def version() -> dict:
 def provenance(measure: str, as_of) -> dict:
     """What a result was computed from, in words a reader understands: the version of the text in
     force on the as-of date (title, since, checksum), the rule data's date and checksum (which covers
-    the texts' recorded checksums, so it changes with either), the assessment date."""
+    the texts' recorded checksums, so it changes with either), the assessment date. Worked out
+    once per measure and day (a batch asks on every row); each caller gets its own copy."""
+    return dict(_provenance(measure, as_of))
+
+
+@cache
+def _provenance(measure: str, as_of) -> dict:
     v = version()
     text = versions.in_force(measure, as_of)
     since = "" if text.since is None else f"，{text.since_text}"

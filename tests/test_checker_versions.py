@@ -33,11 +33,11 @@ A_57 = {"measure": "education", "situation": "recruit", "birth_date": "1970-01-1
 
 
 def _clear():
-    for f in (policy.spans, policy.change_dates, policy._compiled, policy._load, versions.text_versions):
-        f.cache_clear()
-    for f in vars(questions_module).values():
-        if hasattr(f, "cache_clear"):
-            f.cache_clear()
+    """Forget every cached reading of the rule data (the rules, their periods, notes, questions)."""
+    for module in (policy, versions, questions_module):
+        for f in vars(module).values():
+            if hasattr(f, "cache_clear"):
+                f.cache_clear()
 
 
 @pytest.fixture

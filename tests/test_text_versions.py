@@ -27,8 +27,8 @@ OLD_PAGE = "versions/education-before-2026-03-01.md"
 
 
 def _clear():
-    for f in (versions.text_versions, text.load_measure, text.load_version, checker.policy._load,
-              checker.policy._compiled, checker.policy.change_dates):
+    for f in (text.load_measure, text.load_version,
+              *(f for m in (versions, checker.policy) for f in vars(m).values() if hasattr(f, "cache_clear"))):
         f.cache_clear()
 
 
