@@ -9,7 +9,6 @@ checker evaluates with.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
@@ -18,7 +17,6 @@ from html import escape
 from pathlib import Path
 
 import checker.policy
-from checker import _data
 from checker.benefit_kinds import KINDS
 from checker.citation import MEASURE_SHORT_NAMES, MEASURES
 from checker.money import MONTHS_PER_YEAR, Benefit
@@ -57,16 +55,6 @@ CSV_FILES = {
 }
 JSON_FILE = "rules.json"
 SCHEMA_FILE = "rules.schema.json"
-
-
-def data_version() -> str:
-    """A short hash of the rule files and the university tables: changes whenever the data does."""
-    sha = hashlib.sha256()
-    rules_dir = _data.rules_folder()
-    rule_files = [rules_dir.joinpath(name) for name in _data.rule_files() if name.endswith(".toml")]
-    for path in [*sorted(CHECKER_DATA / f for f in UNIVERSITY_FILES), *rule_files]:
-        sha.update(path.name.encode() + b"\0" + path.read_bytes())
-    return sha.hexdigest()[:12]
 
 
 def _csv(rows: list[dict], fields: list[str]) -> str:
@@ -170,7 +158,7 @@ def json_schema() -> dict:
 
 
 def rules_document(data: dict) -> dict:
-    return {"version": data_version(), "months_per_year": MONTHS_PER_YEAR, **data}
+    return {"version": checker.policy.version()["checksum"], "months_per_year": MONTHS_PER_YEAR, **data}
 
 
 def write_open_data(site_dir: Path) -> None:
@@ -195,7 +183,8 @@ def opendata_page(data: dict) -> str:
     out = ["# 开放数据", "",
            "本站使用的全部规则数据都可以下载。它们与自测程序使用的数据完全相同，"
            "每一项都注明依据条款（`citation`：条款名称和本站地址）。", "",
-           f"数据版本：`{data_version()}`（规则文件和院校名单内容的摘要，数据一有变动即改变）。", "",
+           f"数据版本：`{checker.policy.version()['checksum']}`（规则文件和院校名单内容的校验码，与自测结果中规则数据的校验码相同，"
+           "数据一有变动即改变）。", "",
            "## JSON {: #json }", "",
            f"<p>{link(JSON_FILE)}：全部规则（问题、条件、人才类别、项目、待遇、出资、说明），"
            f"结构由 {link(SCHEMA_FILE)}（JSON Schema <code>2020-12</code>）描述。</p>", "",
