@@ -5,10 +5,7 @@
 // offline_box), which stay hidden where service workers are unavailable. Nothing is downloaded
 // before the button is pressed but assets/hc/offline.json, which gives the size to show first.
 
-import { megabytes, onEveryPage } from "./page.js";
-
-// This file lives at <site root>/assets/hc/offline.js.
-const SITE_ROOT = new URL("../../", import.meta.url);
+import { SITE_ROOT, megabytes, onEveryPage } from "./page.js";
 
 let storing = null; // one registration for the whole visit, whoever asked for it
 const onStored = new Set(); // boxes to update when it is done

@@ -14,11 +14,12 @@
 // preloads still in flight (the "preloaded" messages below) and then gets each file from the HTTP
 // cache; its byte progress then moves file by file.
 
+// Its own copies of page.js's two constants: this module runs first and alone, and an import
+// would cost a round trip before the worker starts.
 const ROOT_ID = "hc-selfcheck";
-// This file lives at <site root>/assets/hc/preload.js.
-const SITE_ROOT = new URL("../../", import.meta.url);
+const SITE_ROOT = new URL("../../", import.meta.url); // this file is <site root>/assets/hc/preload.js
 
-let early = null; // {worker, messages} started by this module's own run, not yet taken over
+let early = null; // {worker, events, keep} started by this module's own run, not yet taken over
 
 // URLs of the runtime preloads still downloading, posting {type: "preloaded", url} to the
 // worker as each finishes. Empty in Chromium (navigator.userAgentData is Chromium's).

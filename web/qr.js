@@ -11,9 +11,9 @@
 //   drawAll(root = document) -> fills every [data-hc-qr="site-relative path"] element with the
 //     code of siteURL(path), and its [data-hc-qr-text] descendants with that URL as text.
 
+import { SITE_ROOT } from "./page.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
-// This file lives at <site root>/assets/hc/qr.js.
-const SITE_ROOT = new URL("../../", import.meta.url);
 const QUIET_ZONE = 4; // modules of white around the code, as the QR standard asks
 
 let encoder = null;

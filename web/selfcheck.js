@@ -4,13 +4,9 @@
 // Result data is only ever inserted as text (textContent / createElement), never as HTML.
 
 import { storeOffline } from "./offline.js"; // also runs the 离线使用 buttons of any page
-import { megabytes, onEveryPage } from "./page.js";
+import { ROOT_ID, SITE_ROOT, megabytes, onEveryPage } from "./page.js";
 import { startWorker } from "./preload.js";
 
-const ROOT_ID = "hc-selfcheck";
-// This file lives at <site root>/assets/hc/selfcheck.js: the site root follows from it,
-// whatever page (and <base>) we are on.
-const SITE_ROOT = new URL("../../", import.meta.url);
 const SHARE_KEY = "a";
 
 let checker = null; // one worker for the whole visit, kept across Material's instant navigation
