@@ -50,11 +50,8 @@ def parse(value, where: str) -> list[tuple[dt.date | None, object]]:
                 raise RuleDataError(f"{where}[{i}]: only the first value may leave out since")
             out.append((None, e["value"]))
             continue
-        try:
-            since = dt.date.fromisoformat(e["since"]) if isinstance(e["since"], str) else None
-        except ValueError:
-            since = None
-        if since is None or len(e["since"]) != 10:
+        since = iso_date(e["since"])
+        if since is None:
             raise RuleDataError(f"{where}[{i}]: since must be a date written \"YYYY-MM-DD\", not {e['since']!r}")
         if out and out[-1][0] is not None and since <= out[-1][0]:
             raise RuleDataError(f"{where}[{i}]: since {since} is not after the entry before it")
@@ -92,11 +89,16 @@ def change_dates(raw: dict) -> list[dt.date]:
     return sorted({since for history in dated_values(raw).values() for since, _ in history if since is not None})
 
 
-def _date(text, where: str) -> dt.date:
+def iso_date(text) -> dt.date | None:
+    """The day a rule file writes as "YYYY-MM-DD" (exactly so), else None."""
     try:
-        day = dt.date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
+        return dt.date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
     except ValueError:
-        day = None
+        return None
+
+
+def _date(text, where: str) -> dt.date:
+    day = iso_date(text)
     if day is None:
         raise RuleDataError(f"{where} must be a date written \"YYYY-MM-DD\", not {text!r}")
     return day

@@ -24,7 +24,7 @@ import zlib
 from dataclasses import dataclass
 from functools import cache
 
-from checker import _data
+from checker import _data, dated
 from checker.citation import MEASURES
 from checker.errors import RuleDataError, ValidationError
 
@@ -85,10 +85,7 @@ def text_versions(measure: str) -> tuple[TextVersion, ...]:
         if since == PUBLICATION and i == 0:
             starts.append(None)
             continue
-        try:
-            day = dt.date.fromisoformat(since) if isinstance(since, str) and len(since) == 10 else None
-        except ValueError:
-            day = None
+        day = dated.iso_date(since)
         if day is None:
             _fail(measure, f"[{i}].since", f"a date \"YYYY-MM-DD\" (or \"{PUBLICATION}\" for the first), not {since!r}")
         if starts and starts[-1] is not None and day <= starts[-1]:
