@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from checker.amounts import yuan_text
+from checker.amounts import per_month_text, yuan_text
 
 KINDS: dict[str, "BenefitKind"] = {}
 MONTHS_PER_YEAR = 12  # the calendar, not a policy number
@@ -47,6 +47,10 @@ class BenefitKind:
     def schedule_years(self, entry: dict) -> int:
         """How many years it runs (0: one-off, by time or in kind)."""
         return 0
+
+    def amount_text(self, amount: int) -> str:
+        """One amount of this kind in words: 每月 for the monthly kinds (1000元/月), else 10万元."""
+        return per_month_text(amount) if self.per_month else yuan_text(amount)
 
     def describe(self, entry: dict, amount: int | None, total: int | None, months: int | None) -> str:
         """The result's description of the benefit at one tier."""

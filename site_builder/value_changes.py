@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from checker import policy
-from checker.amounts import per_month_text, yuan_text
 from checker.benefit_kinds import KINDS
 from checker.errors import ValidationError
 
 
 def _amount(benefit: dict, value: int) -> str:
-    return per_month_text(value) if KINDS[benefit["kind"]].per_month else yuan_text(value)
+    return KINDS[benefit["kind"]].amount_text(value)
 
 
 def _whose(rules: dict, cid: str) -> str:

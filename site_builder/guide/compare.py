@@ -6,8 +6,8 @@ from __future__ import annotations
 from html import escape
 
 from checker.labels import count_numeral
-from site_builder.guide.common import (KINDS, MEASURE_SHORT_NAMES, age_limit, cite, md_cell, per_month,
-                                       programme_total, short_label, tier_ids, yuan,
+from site_builder.guide.common import (KINDS, MEASURE_SHORT_NAMES, age_limit, cite, md_cell,
+                                       programme_total, short_label, tier_ids,
                                        income_text, tier_money)
 from site_builder.guide.measure_pages import funding_table
 from site_builder.measures import joined, role_programme
@@ -65,7 +65,7 @@ def compare_page(data: dict) -> str:
                     row.append("—")
                 else:
                     link = cite(e["citation"], PAGE, short_label(e["citation"]))
-                    row.append(f"{per_month(amount) if monthly else yuan(amount)} {link}")
+                    row.append(f"{KINDS[e['kind']].amount_text(amount)} {link}")
             rows.append(row)
         out += _table(head, rows)
 

@@ -9,7 +9,7 @@ from html import escape
 import checker.policy
 from checker.benefit_kinds import KINDS
 from checker.operators import OPERATORS
-from site_builder.guide.common import per_month, short_label, yuan
+from site_builder.guide.common import short_label
 
 
 @lru_cache(maxsize=None)
@@ -33,8 +33,8 @@ def _criterion_values(c: dict) -> str:
 def _benefit_values(b: dict, tiers: dict) -> str:
     if not b.get("amounts"):
         return b["condition"]
-    monthly = KINDS[b["kind"]].per_month
-    return "；".join(f"{tiers[t]['name']}：{per_month(a) if monthly else yuan(a)}" for t, a in b["amounts"].items())
+    kind = KINDS[b["kind"]]
+    return "；".join(f"{tiers[t]['name']}：{kind.amount_text(a)}" for t, a in b["amounts"].items())
 
 
 @lru_cache(maxsize=None)
