@@ -1,5 +1,8 @@
 """Read the TOML and CSV files shipped inside the package (works from a wheel under Pyodide).
 
+They are read from the package's folder next to this file (the wheel is unpacked, never zipped):
+importlib.resources would add seven standard library modules to what the 自测 page downloads.
+
 The one seam for other rule data: the environment variable HC_RULES_DIR names a folder read
 instead of the package's rules/ (all of it: the measures' files, questions.toml, version.toml).
 A test uses it to run a sample measure through the checker and the site build; nothing else does.
@@ -13,15 +16,15 @@ import os
 import tomllib
 import zlib
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 RULES_DIR_VARIABLE = "HC_RULES_DIR"
+PACKAGE = Path(__file__).parent
 
 
 def _folder(name: str):
     override = os.environ.get(RULES_DIR_VARIABLE) if name == "rules" else None
-    return Path(override) if override else resources.files("checker").joinpath(name)
+    return Path(override) if override else PACKAGE / name
 
 
 def rules_folder():
@@ -41,7 +44,7 @@ def toml(name: str) -> dict:
 
 @cache
 def csv_rows(name: str) -> tuple[dict, ...]:
-    text = resources.files("checker").joinpath("data").joinpath(name).read_text("utf-8")
+    text = (PACKAGE / "data" / name).read_text("utf-8")
     return tuple(csv.DictReader(io.StringIO(text)))
 
 

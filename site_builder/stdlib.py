@@ -3,7 +3,8 @@ the worker and the checker import, instead of the whole 2.5 MB `python_stdlib.zi
 
 The module list (`stdlib_modules.txt`, one zip entry a line) is recorded by running every test
 case in Pyodide under Node with the full standard library and listing what was imported, plus
-what the checker's modules import inside functions. `tests/test_selfcheck_parity.py` records it
+what the checker's modules import inside functions, less the frozen modules (os, site, codecs ...
+run from the runtime's own copy whatever the zip holds) and the optional ones in LEFT_OUT. `tests/test_selfcheck_parity.py` records it
 again and fails when it changed; `python -m tests.test_selfcheck_parity --write-stdlib-modules`
 rewrites it. The parity suite itself runs against the trimmed zip.
 
@@ -38,6 +39,21 @@ import zlib
 from pathlib import Path
 
 MODULES_FILE = Path(__file__).with_name("stdlib_modules.txt")
+# Loaded when present, yet the 自测 does without them: every import of them is guarded by
+# `except ImportError` (the recording leaves them out; the parity suite runs without them).
+# Together about 25 KB of the download.
+LEFT_OUT = {
+    "ssl.py": "asyncio's optional TLS support; a worker opens no sockets",
+    "_ssl.py": "imported by ssl only",
+    "base64.py": "imported by ssl only",
+    "bz2.py": "shutil's and zipfile's optional bzip2; the wheel is stored uncompressed",
+    "lzma.py": "shutil's and zipfile's optional xz",
+    "compression/__init__.py": "the package of the optional zstd",
+    "compression/_common/__init__.py": "part of the optional zstd",
+    "compression/_common/_streams.py": "part of the optional zstd",
+    "compression/zstd/__init__.py": "shutil's and zipfile's optional zstd",
+    "compression/zstd/_zstdfile.py": "part of the optional zstd",
+}
 COMPILE_SCRIPT = Path(__file__).with_name("stdlib_compile.mjs")
 ROOT = Path(__file__).resolve().parent.parent
 COMPILED_CACHE = ROOT / "build" / "stdlib"  # by content: Node and Pyodide run only when it changed

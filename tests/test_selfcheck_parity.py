@@ -20,7 +20,7 @@ import pytest
 
 from checker.api import handle_json
 from site_builder.assets import PYODIDE_NPM
-from site_builder.stdlib import MODULES_FILE, compiled_stdlib, required_entries, trimmed_stdlib
+from site_builder.stdlib import LEFT_OUT, MODULES_FILE, compiled_stdlib, required_entries, trimmed_stdlib
 from site_builder.wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,9 +173,9 @@ def lazy_imports() -> list[str]:
     return sorted(name for name in names if name.split(".")[0] != "checker")
 
 
-def record_stdlib_entries(wheel: Path) -> list[str]:
+def record_loaded_entries(wheel: Path) -> list[str]:
     """Run everything the browser runs in Pyodide with the full standard library; return the
-    zip entries of the standard library modules that were loaded."""
+    zip entries of the standard library modules that were loaded (frozen ones aside)."""
     full = PyodideChecker(wheel)
     try:
         for name in sorted(PROFILES.keys() - {"_comment"}):
@@ -189,8 +189,18 @@ def record_stdlib_entries(wheel: Path) -> list[str]:
         full.close()
 
 
-def test_stdlib_module_list_is_current(checker_wheel):
-    recorded = record_stdlib_entries(checker_wheel)
+def record_stdlib_entries(wheel: Path) -> list[str]:
+    """The entries the trimmed zip must hold: those loaded, less the optional ones."""
+    return [entry for entry in record_loaded_entries(wheel) if entry not in LEFT_OUT]
+
+
+@pytest.fixture(scope="session")
+def loaded_entries(checker_wheel) -> list[str]:
+    return record_loaded_entries(checker_wheel)
+
+
+def test_stdlib_module_list_is_current(loaded_entries):
+    recorded = [entry for entry in loaded_entries if entry not in LEFT_OUT]
     committed = required_entries()
     missing = sorted(set(recorded) - set(committed))
     unused = sorted(set(committed) - set(recorded))
@@ -198,6 +208,17 @@ def test_stdlib_module_list_is_current(checker_wheel):
         f"the trimmed standard library lacks {missing} and holds unused {unused}: run "
         "`.venv/bin/python -m tests.test_selfcheck_parity --write-stdlib-modules` and review the diff"
     )
+
+
+def test_left_out_modules_are_still_loaded_with_the_full_library(loaded_entries):
+    # A module left out that nothing loads any more is a stale entry of LEFT_OUT.
+    assert sorted(set(LEFT_OUT) - set(loaded_entries)) == []
+
+
+def test_frozen_modules_are_not_in_the_zip():
+    # os, site and codecs run from the runtime's frozen copies (the trimmed Pyodide boots without
+    # them, as every test here shows): a copy in the zip would be bytes nobody reads.
+    assert not {"os.py", "site.py", "codecs.py"} & set(required_entries())
 
 
 def test_trimmed_stdlib_holds_every_listed_module(pyodide_checker):

@@ -310,12 +310,15 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download, prelo
     post({ type: "stage", stage });
     // A snapshot holds Python's memory, not its files: the wheel is unpacked on every boot
     // (the checker reads its rule data files from it).
-    const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+    const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
     const wheelBytes = await wheel;
     if (!unpackStoredZip(pyodide.FS, wheelBytes, sitePackages)) {
       pyodide.unpackArchive(wheelBytes, "wheel", { extractDir: sitePackages });
     }
-    pyodide.runPython("import importlib; importlib.invalidate_caches()");
+    // Only site-packages' finder may have listed the folder before the wheel was written;
+    // importlib.invalidate_caches() would also import importlib.metadata (six more modules).
+    pyodide.runPython("import site, sys\nfinder = sys.path_importer_cache.get(site.getsitepackages()[0])\n"
+      + "if finder: finder.invalidate_caches()");
     mark("wheel");
     // One long-lived proxy for the whole visit (borrowed from the module, which stays alive).
     const handle = pyodide.pyimport("checker.api").handle_json;

@@ -5,7 +5,7 @@
 // (request: the JSON string handle_json takes) one line {"id", "response"} or {"id", "error"}.
 // A line {"id", "modules": [names]} imports those modules (each may be missing) and answers
 // {"id", "modules": [the zip entry of every loaded module read from the standard library zip]}.
-// The worker's own steps (sysconfig, unpackArchive, pyimport) are repeated here in the same
+// The worker's own steps (site-packages path, unpacking the wheel, pyimport) are repeated here in the same
 // order, so what the browser imports, this process imports too.
 import fs from "node:fs";
 import path from "node:path";
@@ -34,11 +34,14 @@ const pyodide = await loadPyodide({
   stdout: (line) => process.stderr.write(line + "\n"), // stdout carries the protocol only
   stderr: (line) => process.stderr.write(line + "\n"),
 });
-const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
 pyodide.unpackArchive(new Uint8Array(fs.readFileSync(process.argv[2])), "wheel", {
   extractDir: sitePackages,
 });
-pyodide.runPython("import importlib; importlib.invalidate_caches()");
+// Only site-packages' finder may have listed the folder before the wheel was written;
+// importlib.invalidate_caches() would also import importlib.metadata (six more modules).
+pyodide.runPython("import site, sys\nfinder = sys.path_importer_cache.get(site.getsitepackages()[0])\n"
+  + "if finder: finder.invalidate_caches()");
 const api = pyodide.pyimport("checker.api");
 const handle = api.handle_json;
 const python = pyodide.runPython("import sys; '.'.join(map(str, sys.version_info[:3]))");
@@ -53,7 +56,10 @@ for _name in json.loads(_names):
     except ImportError:
         pass  # not in this zip, or not a module: the caller compares the lists
 _zip = f"/lib/python{sys.version_info[0]}{sys.version_info[1]}.zip/"
-_files = (getattr(m, "__file__", None) or "" for m in list(sys.modules.values()))
+# A frozen module (os, site, codecs ...) runs from the runtime's own copy: its __file__ names the
+# zip, but the zip need not hold it.
+_files = (getattr(m, "__file__", None) or "" for m in list(sys.modules.values())
+          if getattr(getattr(m, "__spec__", None), "origin", None) != "frozen")
 json.dumps(sorted({f.removeprefix(_zip) for f in _files if f.startswith(_zip)}))
 `;
 
