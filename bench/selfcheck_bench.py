@@ -14,7 +14,7 @@ requestfinished sizes, which count the worker's requests), seconds to form usabl
 and to the result when the person submits at 10 s; cold, then a return visit.
 Targets (issue 10): cold transfer <= 3.6 MB, ready <= 20 s, warm ready <= 1 s.
 
-Usage: .venv/bin/python -m site_builder build && .venv/bin/python bench/selfcheck_bench.py [--runs N]
+Usage: .venv/bin/python -m site_builder build && .venv/bin/python bench/selfcheck_bench.py [--runs N] [--weak-only]
 """
 
 from __future__ import annotations
@@ -258,6 +258,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="repetitions of each measurement (median shown)")
     parser.add_argument("--no-weak", dest="weak", action="store_false", help="skip the weak-network run")
+    parser.add_argument("--weak-only", action="store_true", help="only the weak-network run")
     parser.add_argument("--site", type=Path, default=SITE, help="built site (default: site/)")
     args = parser.parse_args()
     set_site(args.site.resolve())
@@ -281,7 +282,7 @@ def main() -> int:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
 
-        for _ in range(args.runs):
+        for _ in range(0 if args.weak_only else args.runs):
             # Cold: nothing cached, no service worker.
             clear_everything(cdp, origin)
             page.goto("about:blank")
@@ -314,6 +315,9 @@ def main() -> int:
         weak = weak_network_run(browser, base) if args.weak else []
         browser.close()
     server.shutdown()
+    if args.weak_only:
+        print("\n".join(weak))
+        return 0
 
     med = {key: statistics.median(values) for key, values in figures.items()}
     accept = CountingHandler.wasm_accept

@@ -126,9 +126,10 @@ def preload_links(paths: dict, page_prefix: str = "../") -> str:
     worker's requests then come from the HTTP cache (or join the download in flight). Low
     priority: the page's own CSS and scripts, which make the form usable, go first. (Outside
     Chromium the worker waits for them rather than download a file twice: web/preload.js.)
+    Not the wheel: the worker fetches it once these are in, while Python starts.
     Then web/preload.js itself, async: it starts the worker as soon as it arrives, before the
     page script runs (placed inside the 自测's root element, whose data-* it reads)."""
-    urls = [paths["pyodide"] + name for name in DOWNLOADED] + [paths["stdlib"], paths["wheel"]]
+    urls = [paths["pyodide"] + name for name in DOWNLOADED] + [paths["stdlib"]]
     links = "".join(
         f'<link rel="preload" as="fetch" crossorigin fetchpriority="low" data-hc-runtime href="{page_prefix}{url}">'
         for url in urls

@@ -142,14 +142,15 @@ def test_selfcheck_page_preloads_the_runtime_and_knows_its_sizes(site_dir, runti
     preloaded = re.findall(r'<link rel="preload" as="fetch" crossorigin fetchpriority="low" data-hc-runtime'
                            r' href="\.\./([^"]+)">', html)
     download = json.loads(runtime["download"])
-    assert sorted(preloaded) == sorted(download)
+    # All but the wheel, which the worker fetches once these are in (while Python starts).
+    assert sorted(preloaded) == sorted(set(download) - {runtime["wheel"]})
     for path, (raw, wire) in download.items():
         assert (site_dir / path).stat().st_size == raw
         served = site_dir / (path + ".br")
         assert wire == (served.stat().st_size if served.is_file() else raw)
-    # The progress the worker reports adds up to what the runtime transfers (the standard
-    # library compiled to bytecode: ~0.24 MB more than as source, for 1.5-2.5 s less start-up).
-    assert 3_000_000 < sum(wire for _, wire in download.values()) < 3_750_000
+    # The progress the worker reports adds up to what the runtime transfers (issue 10's budget
+    # is 3.6 MB until ready, the page's own files included).
+    assert 3_000_000 < sum(wire for _, wire in download.values()) < 3_600_000
 
 
 def test_offline_size_is_what_the_service_worker_stores(site_dir):

@@ -79,7 +79,26 @@ function received(url, bytes) {
   if (!file) return;
   file.read += bytes;
   postProgress(false);
+  if (file.read >= file.raw) allIn.check();
 }
+
+// Resolves once every runtime file but `last` is in (counted above). The wheel is fetched only
+// then: fetched with the others, it would share their bandwidth on a slow network and delay the
+// moment Python can start, while Python's start (half a second or more) does not need it.
+const allIn = {
+  last: null,
+  resolve: null,
+  check() {
+    const others = [...progress.files].filter(([url]) => url !== this.last);
+    if (this.resolve && others.every(([, file]) => file.read >= file.raw)) this.resolve();
+  },
+  except(url) {
+    this.last = url;
+    const promise = new Promise((resolve) => (this.resolve = resolve));
+    this.check();
+    return promise;
+  },
+};
 
 async function count(url, response) {
   try {
@@ -267,9 +286,14 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download, prelo
   try {
     const store = snapshotStore(pyodideURL, JSON.stringify([pyodideURL, stdlibURL, wheelURL]));
     const snapshot = store.find();
-    // The wheel downloads while the runtime boots.
-    const wheel = fetchBytes(wheelURL);
+    // The wheel downloads while Python starts: once the runtime's other files are in, at once on
+    // a return visit (a snapshot stored: every file comes from a cache), and at the latest once
+    // Python has started, should the count fall short.
+    let startWheel;
+    const wheel = new Promise((resolve) => (startWheel = resolve)).then(() => fetchBytes(wheelURL));
     wheel.catch(() => {}); // reported below, once awaited
+    allIn.except(wheelURL).then(startWheel);
+    snapshot.then((found) => found && startWheel(), () => {});
     // Pyodide imports pyodide.asm.mjs itself; importing it here too (same URL, same module)
     // starts it at once and tells when its bytes are in.
     const asmURL = new URL("pyodide.asm.mjs", pyodideURL).href;
@@ -305,6 +329,7 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download, prelo
     }
     const warm = pyodide !== null;
     if (!warm) pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
+    startWheel();
     mark("python");
     stage = "checker";
     post({ type: "stage", stage });
