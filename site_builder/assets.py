@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import json
 import re
 import shutil
-import zipfile
 from functools import lru_cache
 from pathlib import Path
 
 import brotli
 
 from site_builder.stdlib import compiled_stdlib, trimmed_stdlib
-from site_builder.wheel import build_wheel
+from site_builder.wheel import browser_wheel, build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
@@ -65,7 +63,8 @@ def pyodide_version() -> str:
 def checker_source_hash() -> str:
     """Hash of what goes into the wheel: a changed checker gets a new wheel URL."""
     files = [p for p in (ROOT / "checker").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    return _digest(files + [ROOT / "pyproject.toml"], ROOT)[:12]
+    makers = [ROOT / "pyproject.toml", ROOT / "site_builder" / "wheel.py", ROOT / "site_builder" / "stdlib.py"]
+    return _digest(files + makers, ROOT)[:12]
 
 
 @lru_cache(maxsize=None)
@@ -76,17 +75,11 @@ def stdlib_zip() -> bytes:
 
 
 def wheel_file() -> Path:
-    """The checker wheel, built once per checker source hash."""
+    """The site's copy of the checker wheel (site_builder/wheel.py), built once per source hash."""
     cached = WHEEL_CACHE / checker_source_hash() / "checker.whl"
     if not cached.is_file():
         built = build_wheel(cached.parent)
-        # Entries stored, not deflated: the server then compresses the whole wheel, across files
-        # (53 KB as pip builds it, about 30 KB brotli stored), as for the standard library.
-        out = io.BytesIO()
-        with zipfile.ZipFile(built) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as stored:
-            for info in source.infolist():
-                stored.writestr(zipfile.ZipInfo(info.filename, info.date_time), source.read(info))
-        cached.write_bytes(out.getvalue())
+        cached.write_bytes(browser_wheel(built))
         built.unlink()
     return cached
 

@@ -3,10 +3,11 @@ the worker and the checker import, instead of the whole 2.5 MB `python_stdlib.zi
 
 The module list (`stdlib_modules.txt`, one zip entry a line) is recorded by running every test
 case in Pyodide under Node with the full standard library and listing what was imported, plus
-what the checker's modules import inside functions, less the frozen modules (os, site, codecs ...
-run from the runtime's own copy whatever the zip holds) and the optional ones in LEFT_OUT. `tests/test_selfcheck_parity.py` records it
-again and fails when it changed; `python -m tests.test_selfcheck_parity --write-stdlib-modules`
-rewrites it. The parity suite itself runs against the trimmed zip.
+what the checker's modules import inside functions, less the frozen modules (os, site, codecs
+... run from the runtime's own copy whatever the zip holds) and the optional ones in LEFT_OUT.
+`tests/test_selfcheck_parity.py` records it again and fails when it changed;
+`python -m tests.test_selfcheck_parity --write-stdlib-modules` rewrites it. The parity suite
+itself runs against the trimmed zip.
 
 Entries are stored uncompressed: the server sends the whole zip brotli- or gzip-compressed,
 which compresses across files far better than per-entry deflate (and Python then reads the

@@ -7,7 +7,6 @@ is recorded again here with the full standard library and compared with the comm
 
 from __future__ import annotations
 
-import ast
 import json
 import select
 import shutil
@@ -19,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from checker.api import handle_json
-from site_builder.assets import PYODIDE_NPM
+from site_builder.assets import PYODIDE_NPM, wheel_file
 from site_builder.stdlib import LEFT_OUT, MODULES_FILE, compiled_stdlib, required_entries, trimmed_stdlib
-from site_builder.wheel import build_wheel
+from site_builder.wheel import imported_names
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = ROOT / "tests" / "pyodide" / "driver.mjs"
@@ -82,9 +81,10 @@ class PyodideChecker:
 
 
 @pytest.fixture(scope="session")
-def checker_wheel(tmp_path_factory) -> Path:
-    # Built from the current sources (not site/'s copy, which may be older).
-    return build_wheel(tmp_path_factory.mktemp("wheel"))
+def checker_wheel() -> Path:
+    # The copy the site serves (trimmed to what the browser imports), built from the current
+    # sources (not site/'s copy, which may be older).
+    return wheel_file()
 
 
 @pytest.fixture(scope="session")
@@ -165,11 +165,7 @@ def lazy_imports() -> list[str]:
         path = ROOT / (module.replace(".", "/") + ".py")
         if not path.is_file():
             path = ROOT / module.replace(".", "/") / "__init__.py"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names.add(node.module)
+        names |= imported_names(path.read_text(encoding="utf-8"))
     return sorted(name for name in names if name.split(".")[0] != "checker")
 
 
@@ -236,10 +232,7 @@ def test_trimmed_stdlib_lacks_the_rest(pyodide_checker):
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write-stdlib-modules"]:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as scratch:
-        entries = record_stdlib_entries(build_wheel(Path(scratch)))
+    entries = record_stdlib_entries(wheel_file())
     header = "# Standard library modules the 自测 loads in Pyodide (zip entries); see site_builder/stdlib.py.\n"
     MODULES_FILE.write_text(header + "".join(f"{e}\n" for e in entries), encoding="utf-8")
     print(f"{MODULES_FILE.relative_to(ROOT)}: {len(entries)} entries")
