@@ -10,7 +10,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 
 from checker.api import handle_json
 

@@ -7,7 +7,7 @@ from html import escape
 
 from checker.labels import count_numeral
 from site_builder.guide.common import (KINDS, MEASURE_SHORT_NAMES, age_limit, cite, md_cell,
-                                       programme_total, short_label, tier_ids,
+                                       short_label, tier_ids,
                                        income_text, tier_money)
 from site_builder.guide.measure_pages import funding_table
 from site_builder.measures import joined, role_programme
