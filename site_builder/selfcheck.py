@@ -210,6 +210,9 @@ def page_markdown(questions: list[dict], *, runtime: dict, next_steps: dict | No
         "---",
         "title: 自测",
         "description: 回答几个问题，看看自己可能属于哪一层次的人才、可以享受哪些待遇。",
+        # No site search here: on a weak network its index and worker (~35 KB) would share the
+        # bandwidth the checker's runtime needs (overrides/partials/search.html).
+        "hide: [search]",
         "---",
         "",
         "# 自测：我可能属于哪一层次？",

@@ -36,10 +36,13 @@ def test_every_shadowed_file_is_recorded():
     assert shadowing <= recorded, f"record these in tests/overrides_upstream.toml: {sorted(shadowing - recorded)}"
 
 
-def test_search_partial_is_the_original_plus_a_name():
-    """The copy differs from the original only by the dialog's aria-label."""
+def test_search_partial_is_the_original_plus_a_name_unless_the_page_hides_search():
+    """The copy differs from the original only by the dialog's aria-label and the condition
+    around it all."""
     original = LEADING_COMMENT.sub("", (MATERIAL_TEMPLATES / "partials" / "search.html").read_text("utf-8"))
     copy = LEADING_COMMENT.sub("", (OVERRIDES / "partials" / "search.html").read_text("utf-8"))
     dialog = 'role="dialog"'
     assert original.count(dialog) == 1
-    assert copy == original.replace(dialog, dialog + " aria-label=\"{{ lang.t('search') }}\"")
+    named = original.replace(dialog, dialog + " aria-label=\"{{ lang.t('search') }}\"")
+    condition = '{%- if not (page and page.meta and "search" in (page.meta.hide or [])) %}\n'
+    assert copy == condition + named + "{%- endif %}\n"

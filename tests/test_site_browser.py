@@ -34,13 +34,27 @@ def test_every_page_loads_without_offsite_requests_or_errors(
 ):
     for path in site_pages(site_dir) + ["404.html"]:
         page.goto(site_url + path, wait_until="networkidle")
-        # Open search too: it starts a worker that loads more scripts.
-        if path != "404.html":
+        # Open search too: it starts a worker that loads more scripts (the 自测 has none).
+        if path not in ("404.html", "selfcheck/"):
             page.locator("input.md-search__input").click()
             page.locator("input.md-search__input").fill("人才")
             page.wait_for_load_state("networkidle")
     assert offsite_requests == []
     assert console_errors == []
+
+
+def test_the_selfcheck_page_has_no_search_and_loads_none(site_url, page):
+    # Its index and worker would share a weak network's bandwidth with the checker's runtime.
+    page.set_viewport_size({"width": 390, "height": 844})  # the phone width, where the button shows
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site_url + "selfcheck/", wait_until="networkidle")
+    assert page.locator(".md-search").count() == 0
+    expect(page.locator('.md-header__button[for="__search"]')).to_be_hidden()
+    assert not [url for url in requested if "/search" in url or "/lunr/" in url], requested
+    # Other pages keep it, button and all.
+    page.goto(site_url + "education/")
+    expect(page.locator('.md-header__button[for="__search"]')).to_be_visible()
 
 
 @pytest.mark.parametrize(
