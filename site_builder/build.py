@@ -16,7 +16,7 @@ from typing import Callable
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from site_builder.assets import install_selfcheck_assets, precompress, write_service_worker
+from site_builder.assets import install_selfcheck_assets, minify_scripts, precompress, write_service_worker
 from site_builder.guide import install_guide_assets
 from site_builder.opendata import write_open_data
 from site_builder.search import patch_search_worker, tag_article_sections
@@ -67,6 +67,7 @@ POST_BUILD_STEPS: list[PostBuildStep] = [
     tag_article_sections,
     install_selfcheck_assets,
     install_guide_assets,
+    minify_scripts,  # after the steps that copy scripts in
     write_open_data,
     write_service_worker,  # after every step that adds files: it lists them for offline use
     precompress,  # last: compresses what the others wrote

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from checker.api import handle_json
-from site_builder.assets import PYODIDE_NPM, wheel_file
+from site_builder.assets import PYODIDE_FILES, PYODIDE_NPM, pyodide_file, wheel_file
 from site_builder.stdlib import LEFT_OUT, MODULES_FILE, compiled_stdlib, required_entries, trimmed_stdlib
 from site_builder.wheel import imported_names
 
@@ -33,12 +33,12 @@ STARTUP_SECONDS = 60
 class PyodideChecker:
     """The Node driver: one Pyodide for the whole session, JSON lines both ways."""
 
-    def __init__(self, wheel: Path, stdlib: Path | None = None):
+    def __init__(self, runtime: Path, wheel: Path, stdlib: Path | None = None):
         node = shutil.which("node")
         if node is None:
             pytest.fail("node is missing (Node.js >= 18 runs the pyodide npm package)")
         self.process = subprocess.Popen(
-            [node, str(DRIVER), str(wheel)] + ([str(stdlib)] if stdlib else []),
+            [node, str(DRIVER), str(runtime), str(wheel)] + ([str(stdlib)] if stdlib else []),
             cwd=ROOT, text=True, encoding="utf-8",
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
@@ -87,12 +87,27 @@ def checker_wheel() -> Path:
     return wheel_file()
 
 
+def served_runtime(folder: Path) -> Path:
+    """Pyodide's files as the site serves them (its runtime module minified), and the npm
+    package's full standard library, in `folder`."""
+    for name in PYODIDE_FILES:
+        (folder / name).write_bytes(pyodide_file(name))
+    (folder / "python_stdlib.zip").symlink_to(PYODIDE_NPM / "python_stdlib.zip")
+    return folder
+
+
 @pytest.fixture(scope="session")
-def pyodide_checker(tmp_path_factory, checker_wheel):
-    """Pyodide with the site's trimmed standard library, as the browser gets it (compiled)."""
+def runtime_dir(tmp_path_factory) -> Path:
+    return served_runtime(tmp_path_factory.mktemp("pyodide"))
+
+
+@pytest.fixture(scope="session")
+def pyodide_checker(tmp_path_factory, runtime_dir, checker_wheel):
+    """Pyodide as the browser gets it: the served runtime, the site's trimmed standard library
+    (compiled) and wheel."""
     stdlib = tmp_path_factory.mktemp("stdlib") / "python_stdlib.zip"
     stdlib.write_bytes(compiled_stdlib(trimmed_stdlib(PYODIDE_NPM / "python_stdlib.zip")))
-    checker = PyodideChecker(checker_wheel, stdlib)
+    checker = PyodideChecker(runtime_dir, checker_wheel, stdlib)
     yield checker
     checker.close()
 
@@ -169,10 +184,10 @@ def lazy_imports() -> list[str]:
     return sorted(name for name in names if name.split(".")[0] != "checker")
 
 
-def record_loaded_entries(wheel: Path) -> list[str]:
+def record_loaded_entries(runtime: Path, wheel: Path) -> list[str]:
     """Run everything the browser runs in Pyodide with the full standard library; return the
     zip entries of the standard library modules that were loaded (frozen ones aside)."""
-    full = PyodideChecker(wheel)
+    full = PyodideChecker(runtime, wheel)
     try:
         for name in sorted(PROFILES.keys() - {"_comment"}):
             full.handle_json(json.dumps({"profile": PROFILES[name]["profile"], "as_of": AS_OF}))
@@ -185,14 +200,14 @@ def record_loaded_entries(wheel: Path) -> list[str]:
         full.close()
 
 
-def record_stdlib_entries(wheel: Path) -> list[str]:
+def record_stdlib_entries(runtime: Path, wheel: Path) -> list[str]:
     """The entries the trimmed zip must hold: those loaded, less the optional ones."""
-    return [entry for entry in record_loaded_entries(wheel) if entry not in LEFT_OUT]
+    return [entry for entry in record_loaded_entries(runtime, wheel) if entry not in LEFT_OUT]
 
 
 @pytest.fixture(scope="session")
-def loaded_entries(checker_wheel) -> list[str]:
-    return record_loaded_entries(checker_wheel)
+def loaded_entries(runtime_dir, checker_wheel) -> list[str]:
+    return record_loaded_entries(runtime_dir, checker_wheel)
 
 
 def test_stdlib_module_list_is_current(loaded_entries):
@@ -232,7 +247,10 @@ def test_trimmed_stdlib_lacks_the_rest(pyodide_checker):
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write-stdlib-modules"]:
-    entries = record_stdlib_entries(wheel_file())
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        entries = record_stdlib_entries(served_runtime(Path(scratch)), wheel_file())
     header = "# Standard library modules the 自测 loads in Pyodide (zip entries); see site_builder/stdlib.py.\n"
     MODULES_FILE.write_text(header + "".join(f"{e}\n" for e in entries), encoding="utf-8")
     print(f"{MODULES_FILE.relative_to(ROOT)}: {len(entries)} entries")

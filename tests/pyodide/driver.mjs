@@ -1,19 +1,18 @@
-// Runs the checker wheel in real Pyodide (from node_modules, offline) and answers JSON lines.
-// Usage: node driver.mjs <checker wheel> [<python_stdlib.zip>]
-// (the second argument: the site's trimmed standard library instead of the npm package's full one)
+// Runs the checker wheel in real Pyodide (offline) and answers JSON lines.
+// Usage: node driver.mjs <runtime dir> <checker wheel> [<python_stdlib.zip>]
+// (the runtime dir: Pyodide's files as the site serves them; the last argument: the site's
+// trimmed standard library instead of the runtime dir's full one)
 // Prints {"ready": true, "python": "3.14.x"} once, then for each input line {"id", "request"}
 // (request: the JSON string handle_json takes) one line {"id", "response"} or {"id", "error"}.
 // A line {"id", "modules": [names]} imports those modules (each may be missing) and answers
 // {"id", "modules": [the zip entry of every loaded module read from the standard library zip]}.
-// The worker's own steps (site-packages path, unpacking the wheel, pyimport) are repeated here in the same
-// order, so what the browser imports, this process imports too.
+// The worker's own steps (site-packages path, unpacking the wheel, pyimport) are repeated here in
+// the same order, so what the browser imports, this process imports too.
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import { fileURLToPath } from "node:url";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const pyodideDir = path.join(root, "node_modules", "pyodide");
+const [pyodideDir, wheel, stdlib] = process.argv.slice(2).map((arg) => path.resolve(arg));
 const { loadPyodide } = await import(path.join(pyodideDir, "pyodide.mjs"));
 
 function fail(error) {
@@ -25,17 +24,16 @@ process.on("uncaughtException", fail);
 process.on("unhandledRejection", fail);
 
 const lock = JSON.parse(fs.readFileSync(path.join(pyodideDir, "pyodide-lock.json"), "utf8"));
-const stdlib = process.argv[3];
 const pyodide = await loadPyodide({
   indexURL: pyodideDir + path.sep,
-  ...(stdlib ? { stdLibURL: path.resolve(stdlib) } : {}),
+  ...(stdlib ? { stdLibURL: stdlib } : {}),
   // No packages: an accidental package load fails here instead of downloading from a CDN.
   lockFileContents: { info: lock.info, packages: {} },
   stdout: (line) => process.stderr.write(line + "\n"), // stdout carries the protocol only
   stderr: (line) => process.stderr.write(line + "\n"),
 });
 const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
-pyodide.unpackArchive(new Uint8Array(fs.readFileSync(process.argv[2])), "wheel", {
+pyodide.unpackArchive(new Uint8Array(fs.readFileSync(wheel)), "wheel", {
   extractDir: sitePackages,
 });
 // Only site-packages' finder may have listed the folder before the wheel was written;
