@@ -2,7 +2,7 @@
 the service worker, and precompressed copies of everything large.
 
 Layout (all paths relative to the site root):
-  assets/pyodide/<version>/        the runtime files from the npm package `pyodide`
+  assets/pyodide/<version>-<hash>/ the runtime files from the npm package `pyodide` (as served)
   assets/stdlib/<content hash>/    the trimmed Python standard library (site_builder/stdlib.py)
   assets/checker/<source hash>/    the checker wheel
   assets/hc/                       web/ (page script, worker, result renderer, CSS)
@@ -80,6 +80,15 @@ def pyodide_file(name: str) -> bytes:
 
 
 @lru_cache(maxsize=None)
+def runtime_hash() -> str:
+    """Of the runtime files as served: a new minification gets a new directory (see above)."""
+    digest = hashlib.sha256()
+    for name in PYODIDE_FILES:
+        digest.update(hashlib.sha256(pyodide_file(name)).digest())
+    return digest.hexdigest()[:12]
+
+
+@lru_cache(maxsize=None)
 def stdlib_zip() -> bytes:
     """The trimmed standard library, compiled to bytecode (cached per build process: the page
     and the install use it)."""
@@ -110,7 +119,7 @@ def runtime() -> dict:
     lock = json.loads((PYODIDE_NPM / "pyodide-lock.json").read_text(encoding="utf-8"))
     stdlib = stdlib_zip()
     paths = {
-        "pyodide": f"assets/pyodide/{version}/",
+        "pyodide": f"assets/pyodide/{version}-{runtime_hash()}/",
         "stdlib": f"assets/stdlib/{hashlib.sha256(stdlib).hexdigest()[:12]}/python_stdlib.zip",
         "wheel": f"assets/checker/{checker_source_hash()}/checker.whl",
     }
