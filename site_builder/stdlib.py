@@ -13,22 +13,17 @@ Entries are stored uncompressed: the server sends the whole zip brotli- or gzip-
 which compresses across files far better than per-entry deflate (and Python then reads the
 entries without inflating them).
 
-Docstrings and comment lines are blanked, much as `python -OO` drops docstrings (the same
-blanking serves the checker's wheel, site_builder/wheel.py): measured on Pyodide 314's 164
-entries, 613 KB brotli became 397 KB. It is done on the source, keeping every line in its
-place, and a file the build's Python cannot parse (newer syntax) is kept as it is.
-
 Then `compiled_stdlib` compiles the entries to bytecode with Pyodide's own Python under Node
-(`stdlib_compile.mjs`, as -OO: no asserts either): Python then no longer compiles ~1.8 MB of
-source on every first visit, 1.2-1.7 s of this machine's CPU (more on a phone) after the last
-byte has arrived, where unmarshalling takes 0.03 s. The .pyc entries are bigger (121 entries:
-478 KB brotli instead of 316 KB as source, about 0.8 s more at 1.6 Mbps). Their line tables keep
-one line per function: a traceback in the standard library names the function's first line.
+(`stdlib_compile.mjs`, as -OO: no docstrings, no asserts): Python then no longer compiles
+~1.8 MB of source on every first visit, 1.2-1.7 s of this machine's CPU (more on a phone) after
+the last byte has arrived, where unmarshalling takes 0.03 s. Bytecode is bigger than source
+with its docstrings blanked (about 0.16 MB more over the network, ~0.8 s at 1.6 Mbps). Its line
+tables keep one line per function: a traceback in the standard library names the function's
+first line.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import io
 import shutil
@@ -85,41 +80,7 @@ def _read_entry(archive: zipfile.ZipFile, raw: bytes, info: zipfile.ZipInfo) -> 
     raise ValueError(f"{info.filename}: unsupported compression {info.compress_type}")
 
 
-def strip_source(source: bytes) -> bytes:
-    """`source` with each docstring replaced by an empty string and each comment line blank;
-    unchanged when it does not parse before and after (ast positions are UTF-8 byte offsets,
-    so this works on bytes). `__doc__` becomes "" where -OO would make it None."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return source
-    lines = source.splitlines(keepends=True)
-    in_string = set()  # lines inside a multi-line string: a "#" there is content, not a comment
-    docs = []
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno > node.lineno:
-            in_string.update(range(node.lineno, node.end_lineno + 1))
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            is_string = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
-            if is_string and isinstance(first.value.value, str):
-                docs.append(first.value)
-    for doc in sorted(docs, key=lambda n: (n.lineno, n.col_offset), reverse=True):
-        start, end = doc.lineno - 1, doc.end_lineno - 1
-        head, tail = lines[start][: doc.col_offset], lines[end][doc.end_col_offset :]
-        lines[start : end + 1] = [head + b'""' + tail] + [b"\n"] * (end - start)
-    for number, line in enumerate(lines, 1):
-        if number not in in_string and line.lstrip().startswith(b"#"):
-            lines[number - 1] = b"\n"
-    stripped = b"".join(lines)
-    try:
-        compile(stripped, "<stripped>", "exec", dont_inherit=True)
-    except SyntaxError:
-        return source
-    return stripped
-
-
-def trimmed_stdlib(source: Path, entries: list[str] | None = None, *, strip: bool = True) -> bytes:
+def trimmed_stdlib(source: Path, entries: list[str] | None = None) -> bytes:
     """A zip of the given entries of `source` (default: the recorded list), stored uncompressed,
     in list order, with fixed timestamps. A listed entry missing from `source` is an error: the
     list belongs to another Pyodide version."""
@@ -133,8 +94,6 @@ def trimmed_stdlib(source: Path, entries: list[str] | None = None, *, strip: boo
             raise KeyError(f"{source.name} lacks {', '.join(missing)}: record stdlib_modules.txt again")
         for name in entries:
             data = _read_entry(archive, raw, available[name])
-            if strip and name.endswith(".py"):
-                data = strip_source(data)
             trimmed.writestr(zipfile.ZipInfo(name, FIXED_DATE), data)
     return out.getvalue()
 

@@ -3,10 +3,10 @@ browser's copy of it.
 
 Pyodide unpacks it straight into site-packages (no micropip), so it must stay `py3-none-any`.
 The copy the site serves (`browser_wheel`) holds only the modules the 自测 can import (not the
-command line, the batch or the spreadsheet reader), with docstrings and comment lines blanked as
-in the trimmed standard library (line numbers kept), and every entry stored uncompressed: the
-server compresses the whole file, across entries. Its RECORD lists what it holds. The parity
-suite runs this very copy in Pyodide.
+command line, the batch or the spreadsheet reader, nor their entry point), with docstrings and
+comment lines blanked (line numbers kept) and no long description in its METADATA, every entry
+stored uncompressed: the server compresses the whole file, across entries. Its RECORD lists
+what it holds. The parity suite runs this very copy in Pyodide.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
-
-from site_builder.stdlib import strip_source
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY_MODULE = "checker.api"  # what the browser's worker imports
@@ -87,6 +85,40 @@ def module_path(module: str) -> Path | None:
     return None
 
 
+def strip_source(source: bytes) -> bytes:
+    """`source` with each docstring replaced by an empty string and each comment line blank, every
+    line kept in its place (tracebacks name the right lines); unchanged when it does not parse
+    before and after (ast positions are UTF-8 byte offsets, so this works on bytes)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    lines = source.splitlines(keepends=True)
+    in_string = set()  # lines inside a multi-line string: a "#" there is content, not a comment
+    docs = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno > node.lineno:
+            in_string.update(range(node.lineno, node.end_lineno + 1))
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            is_string = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            if is_string and isinstance(first.value.value, str):
+                docs.append(first.value)
+    for doc in sorted(docs, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+        start, end = doc.lineno - 1, doc.end_lineno - 1
+        head, tail = lines[start][: doc.col_offset], lines[end][doc.end_col_offset :]
+        lines[start : end + 1] = [head + b'""' + tail] + [b"\n"] * (end - start)
+    for number, line in enumerate(lines, 1):
+        if number not in in_string and line.lstrip().startswith(b"#"):
+            lines[number - 1] = b"\n"
+    stripped = b"".join(lines)
+    try:
+        compile(stripped, "<stripped>", "exec", dont_inherit=True)
+    except SyntaxError:
+        return source
+    return stripped
+
+
 def browser_wheel(built: Path) -> bytes:
     """The site's copy of the wheel `built` (see the module's docstring)."""
     keep = {module_path(m).relative_to(ROOT).as_posix() for m in browser_modules()}
@@ -96,11 +128,14 @@ def browser_wheel(built: Path) -> bytes:
         lines = []
         for info in source.infolist():
             name = info.filename
-            if info is record or (name.endswith(".py") and name not in keep):
+            left_out = name.endswith(".py") and name not in keep or name.endswith(".dist-info/entry_points.txt")
+            if info is record or left_out:
                 continue
             data = source.read(info)
             if name.endswith(".py"):
                 data = strip_source(data)
+            elif name.endswith(".dist-info/METADATA"):
+                data = data.split(b"\n\n", 1)[0] + b"\n"  # the headers; the body is the README
             digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
             lines.append(f"{name},sha256={digest},{len(data)}\n")
             stored.writestr(zipfile.ZipInfo(name, info.date_time), data)

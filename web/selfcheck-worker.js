@@ -230,7 +230,7 @@ function snapshotStore(pyodideURL, key) {
 }
 
 // --- wheel ----------------------------------------------------------------------------------
-// The build stores the wheel's entries uncompressed (site_builder/assets.py wheel_file): writing
+// The build stores the wheel's entries uncompressed (site_builder/wheel.py browser_wheel): writing
 // them to Pyodide's file system straight from JavaScript takes a few ms, where unpackArchive
 // (Python's zipfile, in wasm not yet warmed up) took 100-250 ms of every return visit. Any
 // other wheel (an entry compressed, an odd header) goes to unpackArchive.
