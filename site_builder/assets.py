@@ -65,17 +65,17 @@ def pyodide_version() -> str:
 def checker_source_hash() -> str:
     """Hash of what goes into the wheel: a changed checker gets a new wheel URL."""
     files = [p for p in (ROOT / "checker").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    makers = [ROOT / "pyproject.toml", ROOT / "site_builder" / "wheel.py", ROOT / "site_builder" / "stdlib.py"]
+    makers = [ROOT / "pyproject.toml", ROOT / "site_builder" / "wheel.py"]
     return _digest(files + makers, ROOT)[:12]
 
 
 @lru_cache(maxsize=None)
 def pyodide_file(name: str) -> bytes:
     """A runtime file as the site serves it: as published, but the runtime module minified
-    (site_builder/minify.py; 207 -> 180 KB brotli)."""
+    (site_builder/minify.py)."""
     path = PYODIDE_NPM / name
     if name == "pyodide.asm.mjs":
-        return minified({path: path.read_bytes()}, keep_names=True)[path]
+        return minified({path: path.read_bytes()}, module=True, keep_names=True)[path]
     return path.read_bytes()
 
 
@@ -189,9 +189,10 @@ def install_selfcheck_assets(site_dir: Path) -> None:
 def minify_scripts(site_dir: Path) -> None:
     """Post-build step: the page glue the site serves (web/, and the theme's own scripts from
     overrides/), minified (site_builder/minify.py)."""
-    ours = [site_dir / "assets" / "hc" / p.name for p in WEB.glob("*.js") if not p.name.endswith(".template.js")]
-    ours += [site_dir / "assets" / "javascripts" / p.name for p in (OVERRIDES / "assets" / "javascripts").glob("*.js")]
-    minify_in_place(ours)
+    web = [site_dir / "assets" / "hc" / p.name for p in WEB.glob("*.js") if not p.name.endswith(".template.js")]
+    minify_in_place(web, module=True)  # the page glue and the worker are ES modules
+    theme = [site_dir / "assets" / "javascripts" / p.name for p in (OVERRIDES / "assets" / "javascripts").glob("*.js")]
+    minify_in_place(theme, module=False)  # classic scripts (hc-page.js too: it works either way)
 
 
 def _precache_list(site_dir: Path) -> list[str]:
@@ -237,7 +238,9 @@ BROTLI_SETTINGS = ({}, {"lgwin": 21, "lgblock": 16})
 def _compressed(data: bytes, kind: str) -> bytes:
     """gzip/brotli at the highest level, cached by content: the 9 MB wasm costs a minute once."""
     key = hashlib.sha256(data).hexdigest()
-    cached = PRECOMPRESS_CACHE / f"{key}.{kind}{'-2' if kind == 'br' else ''}"  # -2: both settings tried
+    if kind == "br":  # the settings tried are part of the key
+        key += "-" + hashlib.sha256(repr(BROTLI_SETTINGS).encode()).hexdigest()[:8]
+    cached = PRECOMPRESS_CACHE / f"{key}.{kind}"
     if cached.is_file():
         return cached.read_bytes()
     if kind == "gz":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 import subprocess
 import tempfile
@@ -25,42 +24,43 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).with_name("minify.mjs")
 TERSER = ROOT / "node_modules" / "terser" / "package.json"
 CACHE = ROOT / "build" / "minified"
-# A top-level import or export makes a file an ES module (its top-level names are its own).
-MODULE_SYNTAX = re.compile(rb"^(import|export)\b", re.M)
 
 
-def _key(source: bytes, keep_names: bool) -> str:
+def _key(source: bytes, module: bool, keep_names: bool) -> str:
     digest = hashlib.sha256(source)
-    for part in (SCRIPT.read_bytes(), TERSER.read_bytes(), bytes([keep_names])):
+    for part in (SCRIPT.read_bytes(), TERSER.read_bytes(), bytes([module, keep_names])):
         digest.update(part)
     return digest.hexdigest()[:24]
 
 
-def minified(sources: dict[Path, bytes], *, keep_names: bool = False) -> dict[Path, bytes]:
-    """Each source minified (a module if it has module syntax, or its name ends in .mjs)."""
+def minified(sources: dict[Path, bytes], *, module: bool, keep_names: bool = False) -> dict[Path, bytes]:
+    """Each source minified, as an ES module (its top-level names are its own, so they shrink too)
+    or as a classic script (top-level names are globals other scripts may read: kept)."""
     if not TERSER.is_file():
         raise FileNotFoundError("node_modules/terser is missing: run scripts/setup (npm ci)")
-    cached = {path: CACHE / f"{_key(source, keep_names)}.js" for path, source in sources.items()}
+    cached = {path: CACHE / f"{_key(source, module, keep_names)}.js" for path, source in sources.items()}
     todo = [path for path in sources if not cached[path].is_file()]
     if todo:
         node = shutil.which("node")
         if not node:
             raise FileNotFoundError("node is needed to minify the site's scripts: run scripts/setup")
-        CACHE.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as scratch:
             jobs = []
             for number, path in enumerate(todo):
                 source = Path(scratch) / f"{number}.js"
                 source.write_bytes(sources[path])
-                module = path.suffix == ".mjs" or bool(MODULE_SYNTAX.search(sources[path]))
-                jobs.append({"in": str(source), "out": str(cached[path]), "module": module, "keepNames": keep_names})
+                jobs.append({"in": str(source), "out": str(source.with_suffix(".min.js")), "module": module,
+                             "keepNames": keep_names})
             done = subprocess.run([node, str(SCRIPT)], input=json.dumps(jobs), text=True, capture_output=True,
                                   cwd=ROOT, timeout=600)
             if done.returncode:
                 raise RuntimeError(f"terser failed: {done.stderr.strip()[-2000:]}")
+            CACHE.mkdir(parents=True, exist_ok=True)
+            for path, job in zip(todo, jobs):
+                shutil.move(job["out"], cached[path])  # into the cache only once written whole
     return {path: cached[path].read_bytes() for path in sources}
 
 
-def minify_in_place(paths: list[Path]) -> None:
-    for path, code in minified({path: path.read_bytes() for path in paths}).items():
+def minify_in_place(paths: list[Path], *, module: bool) -> None:
+    for path, code in minified({path: path.read_bytes() for path in paths}, module=module).items():
         path.write_bytes(code)
