@@ -305,7 +305,6 @@ def stem_problems(stem: str, case: dict) -> list[str]:
     if not m:
         return problems
     n, verdict = int(m.group(1)), m.group(2)
-    measure = case["profile"]["measure"]
     if age_at(case) != n:
         problems.append(f"age_{n}: the profile is {age_at(case)} at {case['as_of']}")
     criteria = case_rules(case)["criteria"]

@@ -3,8 +3,10 @@ the service worker, precompressed copies and how the project's server delivers t
 
 from __future__ import annotations
 
+import base64
 import brotli
 import gzip
+import hashlib
 import json
 import pathlib
 import re
@@ -135,6 +137,27 @@ def test_built_wheel_ships_every_rule_and_data_file(site_dir, runtime):
     with zipfile.ZipFile(site_dir / runtime["wheel"]) as wheel:
         shipped = set(wheel.namelist())
     assert {f"checker/rules/{measure_file(m)}" for m in MEASURES} <= expected <= shipped, expected - shipped
+
+
+def test_the_sites_wheel_holds_what_the_browser_imports_stored_and_recorded(site_dir, runtime):
+    with zipfile.ZipFile(site_dir / runtime["wheel"]) as wheel:
+        names = {info.filename for info in wheel.infolist()}
+        # Stored: the worker writes the entries to Python's file system as they are.
+        assert {info.compress_type for info in wheel.infolist()} == {zipfile.ZIP_STORED}
+        assert "checker/api.py" in names and not {"checker/cli.py", "checker/batch.py"} & names
+        assert not [name for name in names if name.endswith("entry_points.txt")]  # names checker.cli
+        api = wheel.read("checker/api.py").decode()
+        source = (pathlib.Path(checker.__file__).parent / "api.py").read_text(encoding="utf-8")
+        assert "JSON bridge" in source and "JSON bridge" not in api  # its docstring blanked
+        assert api.count("\n") == source.count("\n")  # line numbers kept
+        record = next(name for name in names if name.endswith(".dist-info/RECORD"))
+        rows = [line.split(",") for line in wheel.read(record).decode().splitlines()]
+        assert {row[0] for row in rows} == names
+        for name, digest, size in rows:
+            if name != record:
+                data = wheel.read(name)
+                expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+                assert (digest, int(size)) == (f"sha256={expected}", len(data)), name
 
 
 def test_selfcheck_page_preloads_the_runtime_and_knows_its_sizes(site_dir, runtime):

@@ -8,6 +8,7 @@ is recorded again here with the full standard library and compared with the comm
 from __future__ import annotations
 
 import json
+import re
 import select
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ import pytest
 from checker.api import handle_json
 from site_builder.assets import PYODIDE_FILES, PYODIDE_NPM, pyodide_file, wheel_file
 from site_builder.stdlib import LEFT_OUT, MODULES_FILE, compiled_stdlib, required_entries, trimmed_stdlib
-from site_builder.wheel import imported_names
+from site_builder.wheel import browser_modules, imported_names, module_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = ROOT / "tests" / "pyodide" / "driver.mjs"
@@ -168,19 +169,12 @@ def test_errors_match_cpython(pyodide_checker, request_text):
 
 
 def lazy_imports() -> list[str]:
-    """Every module the browser's checker modules name in an import statement, at any depth:
-    an import inside a function runs only on some answers, which the cases may not reach."""
-    loaded = subprocess.run(
-        [sys.executable, "-c",
-         "import sys, checker.api; print(*sorted(m for m in sys.modules if m.startswith('checker')))"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    ).stdout.split()
+    """Every standard library module the browser's checker modules name in an import statement,
+    at any depth: an import inside a function runs only on some answers, which the cases may
+    not reach."""
     names = set()
-    for module in loaded:
-        path = ROOT / (module.replace(".", "/") + ".py")
-        if not path.is_file():
-            path = ROOT / module.replace(".", "/") / "__init__.py"
-        names |= imported_names(path.read_text(encoding="utf-8"))
+    for module in browser_modules():
+        names |= imported_names(module_path(module).read_text(encoding="utf-8"))
     return sorted(name for name in names if name.split(".")[0] != "checker")
 
 
@@ -200,18 +194,18 @@ def record_loaded_entries(runtime: Path, wheel: Path) -> list[str]:
         full.close()
 
 
-def record_stdlib_entries(runtime: Path, wheel: Path) -> list[str]:
-    """The entries the trimmed zip must hold: those loaded, less the optional ones."""
-    return [entry for entry in record_loaded_entries(runtime, wheel) if entry not in LEFT_OUT]
-
-
 @pytest.fixture(scope="session")
 def loaded_entries(runtime_dir, checker_wheel) -> list[str]:
     return record_loaded_entries(runtime_dir, checker_wheel)
 
 
+def needed(loaded: list[str]) -> list[str]:
+    """The entries the trimmed zip must hold: those loaded, less the optional ones."""
+    return [entry for entry in loaded if entry not in LEFT_OUT]
+
+
 def test_stdlib_module_list_is_current(loaded_entries):
-    recorded = [entry for entry in loaded_entries if entry not in LEFT_OUT]
+    recorded = needed(loaded_entries)
     committed = required_entries()
     missing = sorted(set(recorded) - set(committed))
     unused = sorted(set(committed) - set(recorded))
@@ -226,10 +220,23 @@ def test_left_out_modules_are_still_loaded_with_the_full_library(loaded_entries)
     assert sorted(set(LEFT_OUT) - set(loaded_entries)) == []
 
 
-def test_frozen_modules_are_not_in_the_zip():
-    # os, site and codecs run from the runtime's frozen copies (the trimmed Pyodide boots without
-    # them, as every test here shows): a copy in the zip would be bytes nobody reads.
-    assert not {"os.py", "site.py", "codecs.py"} & set(required_entries())
+def python_steps(script: Path) -> list[str]:
+    """The Python a script runs through pyodide.runPython with literal strings, spacing dropped."""
+    literal = r'"(?:[^"\\]|\\.)*"'
+    calls = re.findall(rf"pyodide\.runPython\(({literal}(?:\s*\+\s*{literal})*)\)", script.read_text(encoding="utf-8"))
+    return [re.sub(r'"\s*\+\s*"', "", call) for call in calls]
+
+
+def test_the_driver_takes_the_workers_python_steps():
+    # Were they to differ, the modules recorded here would not be the ones the browser loads.
+    worker = python_steps(ROOT / "web" / "selfcheck-worker.js")
+    assert len(worker) == 2 and set(worker) <= set(python_steps(DRIVER))
+
+
+def test_frozen_modules_are_not_recorded(loaded_entries):
+    # os, site and codecs are loaded, from the runtime's frozen copies (the trimmed Pyodide boots
+    # without them, as every test here shows): the full library's copies are not what ran.
+    assert not {"os.py", "site.py", "codecs.py"} & set(loaded_entries)
 
 
 def test_trimmed_stdlib_holds_every_listed_module(pyodide_checker):
@@ -250,7 +257,7 @@ if __name__ == "__main__" and sys.argv[1:] == ["--write-stdlib-modules"]:
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
-        entries = record_stdlib_entries(served_runtime(Path(scratch)), wheel_file())
+        entries = needed(record_loaded_entries(served_runtime(Path(scratch)), wheel_file()))
     header = "# Standard library modules the 自测 loads in Pyodide (zip entries); see site_builder/stdlib.py.\n"
     MODULES_FILE.write_text(header + "".join(f"{e}\n" for e in entries), encoding="utf-8")
     print(f"{MODULES_FILE.relative_to(ROOT)}: {len(entries)} entries")

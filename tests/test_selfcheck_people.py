@@ -10,7 +10,6 @@ import json
 import re
 from pathlib import Path
 
-
 from checker.api import handle_json
 
 ROOT = Path(__file__).resolve().parent.parent
