@@ -28,13 +28,18 @@ class BenefitKind:
 
     name: ClassVar[str]
     label: ClassVar[str]  # how it is paid, in two to seven characters (the open data's columns)
-    needs: ClassVar[tuple[str, ...]] = ("amounts",)  # keys its entries must have (checked on load)
     has_amount: ClassVar[bool] = True  # `amounts` per tier (else `tiers`: given in kind)
     per_month: ClassVar[bool] = False  # the amounts are per month
     by_time: ClassVar[bool] = False  # paid for the months worked: a total only as an estimate
     project: ClassVar[bool] = False  # applied for per project, paid after review: not income
     recurring: ClassVar[bool] = False  # paid every year of its schedule (每年约)
     asks: ClassVar[tuple[str, str] | None] = None  # (question, what for) its money reads
+    schedule_key: ClassVar[str | None] = None  # the entry's key that says how many years it runs
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The keys its entries must have (checked on load): its amounts, and its schedule's length."""
+        return ("amounts" if self.has_amount else "tiers",) + ((self.schedule_key,) if self.schedule_key else ())
 
     def total(self, entry: dict, amount: int, months: int | None) -> int | None:
         """元 over the whole term (None: paid by time and the months are not answered)."""
@@ -46,7 +51,7 @@ class BenefitKind:
 
     def schedule_years(self, entry: dict) -> int:
         """How many years it runs (0: one-off, by time or in kind)."""
-        return 0
+        return entry[self.schedule_key] if self.schedule_key else 0
 
     def amount_text(self, amount: int) -> str:
         """One amount of this kind in words: 每月 for the monthly kinds (1000元/月), else 10万元."""
@@ -67,16 +72,13 @@ class Instalments(BenefitKind):
 
     name = "instalments"
     label = "分年平均"
-    needs = ("amounts", "parts")
     recurring = True
+    schedule_key = "parts"
 
     def yearly(self, entry, amount):
         parts = entry["parts"]
         share, rest = divmod(amount, parts)
         return {year: share + (rest if year == parts else 0) for year in range(1, parts + 1)}
-
-    def schedule_years(self, entry):
-        return entry["parts"]
 
     def describe(self, entry, amount, total, months):
         parts = entry["parts"]
@@ -92,11 +94,8 @@ class OnApplication(BenefitKind):
 
     name = "on_application"
     label = "申请使用"
-    needs = ("amounts", "years")
     project = True
-
-    def schedule_years(self, entry):
-        return entry["years"]
+    schedule_key = "years"
 
     def describe(self, entry, amount, total, months):
         return f"共{yuan_text(amount)}，可在{entry['years']}年内{entry['condition']}"
@@ -111,19 +110,16 @@ class Monthly(BenefitKind):
 
     name = "monthly"
     label = "按月"
-    needs = ("amounts", "years")
     per_month = True
     recurring = True
     asks = ("start_date", "schedule")  # the calendar months of the schedule
+    schedule_key = "years"
 
     def total(self, entry, amount, months):
         return amount * entry["years"] * MONTHS_PER_YEAR
 
     def yearly(self, entry, amount):
         return {year: amount * MONTHS_PER_YEAR for year in range(1, entry["years"] + 1)}
-
-    def schedule_years(self, entry):
-        return entry["years"]
 
     def describe(self, entry, amount, total, months):
         return f"每月{yuan_text(amount)}，连续{entry['years']}年（共{yuan_text(total)}），{entry['condition']}"
@@ -171,7 +167,6 @@ class InKind(BenefitKind):
 
     name = "in_kind"
     label = "非现金待遇"
-    needs = ("tiers",)
     has_amount = False
 
     def total(self, entry, amount, months):
