@@ -394,8 +394,7 @@ class Group(Operator):
     params = {"of": STRINGS}
     reads_answer = False
     group = True
-    combine: ClassVar[Callable]
-    needs_every: ClassVar[bool]  # all of its parts (else one of them)
+    needs_every: ClassVar[bool]  # all of its parts (else one of them): combine_all, else combine_any
     reasons: ClassVar[dict[str, str]]  # verdict → reason; {names} = the children with that verdict
 
     def check(self, c, criteria, require):
@@ -408,7 +407,7 @@ class Group(Operator):
 
     def evaluate(self, c, value, ev):
         children = [ev.outcome(x) for x in c["of"]]
-        verdict = type(self).combine([o.verdict for o in children])
+        verdict = (combine_all if self.needs_every else combine_any)(o.verdict for o in children)
 
         def explain():
             parts = [_leaf_text(leaf) for leaf in leaves(c, ev)]
@@ -420,7 +419,6 @@ class Group(Operator):
 @operator
 class AllOf(Group):
     name = "all"
-    combine = staticmethod(combine_all)
     needs_every = True
     reasons = {MET: "各项均符合", REVIEW: "需评审：{names}", UNANSWERED: "待补充：{names}",
                NOT_MET: "未满足：{names}"}
@@ -431,7 +429,6 @@ class AllOf(Group):
 @operator
 class AnyOf(Group):
     name = "any"
-    combine = staticmethod(combine_any)
     needs_every = False
     reasons = {MET: "满足其一：{names}", REVIEW: "需评审：{names}", UNANSWERED: "待补充：{names}",
                NOT_MET: "所列情形均不满足"}
