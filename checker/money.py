@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from checker.benefit_kinds import KINDS, MONTHS_PER_YEAR, BenefitKind
 
 
-
 @dataclass(frozen=True)
 class Benefit:
     entry: dict  # the benefits entry of the rule data
