@@ -37,6 +37,11 @@ def _applies(programme) -> bool:
     return not all(_off_path(t) for t in programme.tiers)
 
 
+def _applying(result) -> list:
+    """The programmes open to the chosen path (all of them when none is)."""
+    return [p for p in result.programmes if _applies(p)] or list(result.programmes)
+
+
 def _actions(tier, outcome) -> tuple[float, list[dict]]:
     """(cost, actions) that would turn one criterion into met: the cheapest alternative of an
     any-of, every missing part of an all-of; a hard limit (age, path) cannot be acted on."""
@@ -249,7 +254,7 @@ def _programme_line(p, applies: bool) -> dict:
 
 def next_tiers(result) -> list[dict]:
     """Per programme open to the chosen path: the next tier, the actions it takes, what it adds."""
-    return next_tiers_of(result, [p for p in result.programmes if _applies(p)] or list(result.programmes))
+    return next_tiers_of(result, _applying(result))
 
 
 def next_tiers_of(result, applying: list) -> list[dict]:
@@ -272,7 +277,7 @@ def next_tiers_of(result, applying: list) -> list[dict]:
 def build(result, d: dict) -> dict:
     """The summary of a Result (`d` is its to_dict() without the summary)."""
     rules = result._rules
-    applying = [p for p in result.programmes if _applies(p)] or list(result.programmes)
+    applying = _applying(result)
     programmes = [_programme_line(p, p in applying) for p in result.programmes]
     main = next((p for p in applying if p.highest), None)
 
