@@ -142,7 +142,7 @@ def spans(measure: str) -> dict[str, tuple[dt.date | None, dt.date | None]]:
     """(since, until) of every criterion that applies only for a time (checker/dated.py, `span`):
     a revision that adds or removes a condition. A group applies only while all of its parts do."""
     raw = _raw(measure)
-    for key in ("tiers", "programmes", "benefits", "funding", "notes"):
+    for key in (k for k in RULE_SECTIONS if k != "criteria"):
         entries = raw[key].items() if isinstance(raw[key], dict) else enumerate(raw[key])
         for i, entry in entries:
             bound = next((b for b in ("since", "until") if b in entry), None)
