@@ -110,18 +110,24 @@ def transfer_size(data: bytes) -> int:
     return len(_served(data, "br") or data)
 
 
-def runtime() -> dict:
-    """Site-root-relative paths and facts the page script needs (data-* attributes of the page)."""
+def runtime_paths() -> dict:
+    """Site-root-relative paths of the runtime, the standard library and the wheel (where the
+    install puts them)."""
     version = pyodide_version()  # first: says how to install a missing node_modules/pyodide
-    lock = json.loads((PYODIDE_NPM / "pyodide-lock.json").read_text(encoding="utf-8"))
-    stdlib = stdlib_zip()
-    paths = {
+    return {
         "pyodide": f"assets/pyodide/{version}-{runtime_hash()}/",
-        "stdlib": f"assets/stdlib/{hashlib.sha256(stdlib).hexdigest()[:12]}/python_stdlib.zip",
+        "stdlib": f"assets/stdlib/{hashlib.sha256(stdlib_zip()).hexdigest()[:12]}/python_stdlib.zip",
         "wheel": f"assets/checker/{checker_source_hash()}/checker.whl",
     }
+
+
+def runtime() -> dict:
+    """The paths and facts the page script needs (data-* attributes of the page): runtime_paths(),
+    each download's size as stored and as sent, and the lock file's info."""
+    paths = runtime_paths()
+    lock = json.loads(pyodide_file("pyodide-lock.json"))
     files = {paths["pyodide"] + name: pyodide_file(name) for name in DOWNLOADED}
-    files[paths["stdlib"]] = stdlib
+    files[paths["stdlib"]] = stdlib_zip()
     files[paths["wheel"]] = wheel_file().read_bytes()
     download = {path: [len(data), transfer_size(data)] for path, data in files.items()}
     return {
@@ -161,7 +167,7 @@ def offline_box() -> str:
 
 def install_selfcheck_assets(site_dir: Path) -> None:
     """Post-build step: Pyodide, the checker wheel and web/ into the built site."""
-    paths = runtime()
+    paths = runtime_paths()  # not runtime(): the download sizes are the page's
     target = site_dir / paths["pyodide"]
     target.mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_FILES:
