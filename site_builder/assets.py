@@ -107,24 +107,27 @@ def wheel_file() -> Path:
 
 def transfer_size(data: bytes) -> int:
     """Bytes over the network for a file served brotli-compressed when that pays (see precompress)."""
-    if len(data) < MIN_COMPRESS_SIZE:
-        return len(data)
-    brotli = len(_compressed(data, "br"))
-    return brotli if brotli < 0.95 * len(data) else len(data)
+    return len(_served(data, "br") or data)
+
+
+def runtime_paths() -> dict:
+    """Site-root-relative paths of the runtime, the standard library and the wheel (where the
+    install puts them)."""
+    version = pyodide_version()  # first: says how to install a missing node_modules/pyodide
+    return {
+        "pyodide": f"assets/pyodide/{version}-{runtime_hash()}/",
+        "stdlib": f"assets/stdlib/{hashlib.sha256(stdlib_zip()).hexdigest()[:12]}/python_stdlib.zip",
+        "wheel": f"assets/checker/{checker_source_hash()}/checker.whl",
+    }
 
 
 def runtime() -> dict:
-    """Site-root-relative paths and facts the page script needs (data-* attributes of the page)."""
-    version = pyodide_version()  # first: says how to install a missing node_modules/pyodide
-    lock = json.loads((PYODIDE_NPM / "pyodide-lock.json").read_text(encoding="utf-8"))
-    stdlib = stdlib_zip()
-    paths = {
-        "pyodide": f"assets/pyodide/{version}-{runtime_hash()}/",
-        "stdlib": f"assets/stdlib/{hashlib.sha256(stdlib).hexdigest()[:12]}/python_stdlib.zip",
-        "wheel": f"assets/checker/{checker_source_hash()}/checker.whl",
-    }
+    """The paths and facts the page script needs (data-* attributes of the page): runtime_paths(),
+    each download's size as stored and as sent, and the lock file's info."""
+    paths = runtime_paths()
+    lock = json.loads(pyodide_file("pyodide-lock.json"))
     files = {paths["pyodide"] + name: pyodide_file(name) for name in DOWNLOADED}
-    files[paths["stdlib"]] = stdlib
+    files[paths["stdlib"]] = stdlib_zip()
     files[paths["wheel"]] = wheel_file().read_bytes()
     download = {path: [len(data), transfer_size(data)] for path, data in files.items()}
     return {
@@ -164,7 +167,7 @@ def offline_box() -> str:
 
 def install_selfcheck_assets(site_dir: Path) -> None:
     """Post-build step: Pyodide, the checker wheel and web/ into the built site."""
-    paths = runtime()
+    paths = runtime_paths()  # not runtime(): the download sizes are the page's
     target = site_dir / paths["pyodide"]
     target.mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_FILES:
@@ -233,13 +236,14 @@ def write_service_worker(site_dir: Path) -> None:
 # Brotli's default window (4 MB) and block size are not always its best: a 2 MB window with
 # 64 KB blocks makes Pyodide 314's wasm 29 KB smaller. Both are tried; the smaller is kept.
 BROTLI_SETTINGS = ({}, {"lgwin": 21, "lgblock": 16})
+_BROTLI_KEY = "-" + hashlib.sha256(repr(BROTLI_SETTINGS).encode()).hexdigest()[:8]  # the settings tried
 
 
 def _compressed(data: bytes, kind: str) -> bytes:
     """gzip/brotli at the highest level, cached by content: the 9 MB wasm costs a minute once."""
     key = hashlib.sha256(data).hexdigest()
     if kind == "br":  # the settings tried are part of the key
-        key += "-" + hashlib.sha256(repr(BROTLI_SETTINGS).encode()).hexdigest()[:8]
+        key += _BROTLI_KEY
     cached = PRECOMPRESS_CACHE / f"{key}.{kind}"
     if cached.is_file():
         return cached.read_bytes()
@@ -252,15 +256,22 @@ def _compressed(data: bytes, kind: str) -> bytes:
     return out
 
 
+def _served(data: bytes, kind: str) -> bytes | None:
+    """The compressed copy the server sends for `data`, or None: a small file, or one already
+    compressed (it would not shrink by 5 %), is served as it is."""
+    if len(data) < MIN_COMPRESS_SIZE:
+        return None
+    out = _compressed(data, kind)
+    return out if len(out) < 0.95 * len(data) else None
+
+
 def precompress(site_dir: Path) -> None:
     """Post-build step (last): file.gz and file.br next to each file worth compressing."""
     for path in sorted(site_dir.rglob("*")):
         if not path.is_file() or path.suffix not in COMPRESSIBLE:
             continue
         data = path.read_bytes()
-        if len(data) < MIN_COMPRESS_SIZE:
-            continue
         for kind in ("gz", "br"):
-            out = _compressed(data, kind)
-            if len(out) < 0.95 * len(data):  # already-compressed data is served as it is (as transfer_size says)
+            out = _served(data, kind)
+            if out is not None:
                 path.with_name(f"{path.name}.{kind}").write_bytes(out)

@@ -18,10 +18,10 @@ from checker.citation import Citation
 from checker.labels import count_numeral
 from site_builder import siteconfig
 from site_builder.generated import GeneratedPage
-from site_builder.guide.common import (MEASURE_SHORT_NAMES, PROJECT_KINDS, cite, short_label, tier_ids,
-                                       tier_money, yuan)
+from site_builder.guide.common import (KINDS, MEASURE_SHORT_NAMES, PROJECT_KINDS, cite, short_label,
+                                       tier_ids, tier_money, yuan)
 from site_builder.guide.measure_pages import page_path
-from site_builder.measures import compare_title, role_programme
+from site_builder.measures import compare_title, joined, role_programme
 from site_builder.selfcheck import GRADUATE_PRESET
 from site_builder.text import load_measure
 
@@ -111,10 +111,12 @@ def _money_section(data: dict) -> list[str]:
             continue
         out += [f"### 引进{short}人才 {{: #money-{measure} }}", ""]
         out += ['<div class="hc-table" markdown>', "", *money_table(rules, programme["id"]), "", "</div>", ""]
-        project = [b for b in rules["benefits"] if b["programme"] == programme["id"] and b["kind"] in PROJECT_KINDS]
-        notes = ["每年约：安家补助与生活资助按发放年限平均到每一年"]
+        own = [b for b in rules["benefits"] if b["programme"] == programme["id"]]
+        recurring = [b["name"] for b in own if KINDS[b["kind"]].recurring]  # what 每年约 averages
+        project = [b["name"] for b in own if b["kind"] in PROJECT_KINDS]
+        notes = [f"每年约：{joined(recurring, '与')}按发放年限平均到每一年"] if recurring else []
         if project:
-            notes.append(f"{'、'.join(b['name'] for b in project)}按项目申请、经评审后拨付，不是个人收入")
+            notes.append(f"{'、'.join(project)}按项目申请、经评审后拨付，不是个人收入")
         out += [f"{'；'.join(notes)}。依据：{cite(programme['citation'], PAGE)}。"
                 f"[{short}人才待遇详情]({page_path(measure, 'benefits')})", ""]
     return out

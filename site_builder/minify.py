@@ -26,9 +26,10 @@ TERSER = ROOT / "node_modules" / "terser" / "package.json"
 CACHE = ROOT / "build" / "minified"
 
 
-def _key(source: bytes, module: bool, keep_names: bool) -> str:
+def _key(source: bytes, tools: bytes, module: bool, keep_names: bool) -> str:
+    """Of the source, the minifier (`tools`: minify.mjs and terser's package.json) and the options."""
     digest = hashlib.sha256(source)
-    for part in (SCRIPT.read_bytes(), TERSER.read_bytes(), bytes([module, keep_names])):
+    for part in (tools, bytes([module, keep_names])):
         digest.update(part)
     return digest.hexdigest()[:24]
 
@@ -38,7 +39,8 @@ def minified(sources: dict[Path, bytes], *, module: bool, keep_names: bool = Fal
     or as a classic script (top-level names are globals other scripts may read: kept)."""
     if not TERSER.is_file():
         raise FileNotFoundError("node_modules/terser is missing: run scripts/setup (npm ci)")
-    cached = {path: CACHE / f"{_key(source, module, keep_names)}.js" for path, source in sources.items()}
+    tools = SCRIPT.read_bytes() + TERSER.read_bytes()  # read once, not once per source
+    cached = {path: CACHE / f"{_key(source, tools, module, keep_names)}.js" for path, source in sources.items()}
     todo = [path for path in sources if not cached[path].is_file()]
     if todo:
         node = shutil.which("node")

@@ -4,9 +4,10 @@ order): the MkDocs hook (site_builder/hooks.py) sets it as `nav`, so mkdocs.yml 
 from __future__ import annotations
 
 from checker.measures import DESCRIPTIONS
+from site_builder.guide.measure_pages import page_path
 from site_builder.measures import compare_title
 
-GUIDE_TOPICS = ("tiers", "benefits", "procedures")  # guide/<measure>-<topic>.md
+GUIDE_TOPICS = ("tiers", "benefits", "procedures")  # each measure's guide pages (page_path)
 
 
 def nav() -> list[dict]:
@@ -16,7 +17,7 @@ def nav() -> list[dict]:
         {"自测": "selfcheck.md"},
         {"指南": [
             {"政策指南": "guide/index.md"},
-            *({d["nav"][topic]: f"guide/{m}-{topic}.md"} for m, d in DESCRIPTIONS.items() for topic in GUIDE_TOPICS),
+            *({d["nav"][topic]: page_path(m, topic)} for m, d in DESCRIPTIONS.items() for topic in GUIDE_TOPICS),
             {compare_title(): "guide/compare.md"},
             {"典型示例": "guide/examples.md"},
             {"术语与常见问题": "guide/glossary.md"},

@@ -243,7 +243,7 @@ def fallback_pages() -> list[list[str]]:
     """[path from the site root, nav title] of the pages that say what the checker would: each
     measure's tiers and benefits, then the full texts. The page offers them when the checker
     cannot run (web/selfcheck.js)."""
-    guide = [[f"guide/{m}-{topic}/", d["nav"][topic]]
+    guide = [[page_path(m, topic).removesuffix(".md") + "/", d["nav"][topic]]
              for m, d in DESCRIPTIONS.items() for topic in ("tiers", "benefits")]
     return guide + [[f"{m}/", d["nav"]["text"]] for m, d in DESCRIPTIONS.items()]
 
