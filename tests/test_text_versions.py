@@ -20,16 +20,11 @@ from checker import _data, versions
 from site_builder import text
 from site_builder.guide import guide_markdown
 from site_builder.pages import measure_text_pages
+from tests.helpers import forget_rule_data
 from tests.test_checker_versions import without_history
 
 OLD_FILE = "education.before-2026-03-01.txt"
 OLD_PAGE = "versions/education-before-2026-03-01.md"
-
-
-def _clear():
-    for f in (text.load_measure, text.load_version,
-              *(f for m in (versions, checker.policy) for f in vars(m).values() if hasattr(f, "cache_clear"))):
-        f.cache_clear()
 
 
 @pytest.fixture
@@ -47,9 +42,9 @@ def earlier_version(tmp_path, monkeypatch):
     real = _data.toml
     monkeypatch.setattr(_data, "toml", lambda name: raw if name == "education.toml" else real(name))
     monkeypatch.setattr(text, "POLICY_DIR", tmp_path)
-    _clear()
+    forget_rule_data()
     yield tmp_path
-    _clear()
+    forget_rule_data()
 
 
 def test_the_text_in_force_links_each_earlier_version_which_has_its_own_page(earlier_version):
@@ -95,7 +90,7 @@ def test_a_text_not_yet_in_force_is_refused_by_the_build(earlier_version, monkey
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     raw = _data.toml("education.toml")
     raw["measure"]["versions"][1]["since"] = tomorrow
-    _clear()
+    forget_rule_data()
     with pytest.raises(ValueError, match=f"policy/education.txt takes effect on {tomorrow}"):
         list(measure_text_pages())
 
@@ -112,13 +107,13 @@ def test_the_text_in_force_says_from_when_each_dated_value_applies(monkeypatch):
     raw["criteria"]["young_age"]["limit"] = [{"value": 40}, {"since": "2026-11-01", "value": 42}]
     real = _data.toml
     monkeypatch.setattr(_data, "toml", lambda name: raw if name == "education.toml" else real(name))
-    _clear()
+    forget_rule_data()
     try:
         page = next(p.markdown for p in measure_text_pages() if p.src_uri == "education.md")
         guide = guide_markdown(checker.policy.load(dt.date(2026, 6, 1)))
         guide = [guide["guide/education-tiers.md"], guide["guide/education-benefits.md"]]
     finally:
-        _clear()
+        forget_rule_data()
     lines = [line for line in page.splitlines() if line.startswith("- 自 ")]
     for guide_page in guide:  # the guide's figures are the build day's: it lists the changes too
         assert [line.strip() for line in guide_page.splitlines() if line.strip().startswith("- 自 ")] == lines
