@@ -1,5 +1,6 @@
 """What several test modules share that is not a fixture: the case files (format:
-tests/cases/README.md) and forgetting what was read from the rule data and the texts."""
+tests/cases/README.md), changed rule data, and forgetting what was read from the rule data and the
+texts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import importlib
 import tomllib
 from pathlib import Path
 
-from checker import policy, versions
+from checker import _data, policy, versions
 from site_builder import text
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -29,3 +30,11 @@ def forget_rule_data() -> None:
                 f.cache_clear()
     text.load_measure.cache_clear()
     text.load_version.cache_clear()
+
+
+def replace_rule_files(monkeypatch, files: dict) -> None:
+    """The checker reads each rules/<name> given in files ({name: parsed TOML}) as given there and
+    the others as before, afresh from now on (monkeypatch undoes it after the test)."""
+    real = _data.toml
+    monkeypatch.setattr(_data, "toml", lambda name: files[name] if name in files else real(name))
+    forget_rule_data()

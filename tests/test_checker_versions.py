@@ -22,7 +22,7 @@ from checker.citation import MEASURES
 from checker.errors import RuleDataError
 from site_builder.text import policy_dir
 from site_builder.value_changes import value_changes
-from tests.helpers import forget_rule_data
+from tests.helpers import forget_rule_data, replace_rule_files
 
 questions_module = importlib.import_module("checker.questions")  # checker.questions is also a function
 POLICY = policy_dir()
@@ -44,8 +44,7 @@ def revise(monkeypatch):
         if ask:
             files[questions_module.measure_file(measure)] = copy.deepcopy(real(questions_module.measure_file(measure)))
             ask(files[questions_module.measure_file(measure)])
-        monkeypatch.setattr(_data, "toml", lambda name: files[name] if name in files else real(name))
-        forget_rule_data()
+        replace_rule_files(monkeypatch, files)
     yield apply
     forget_rule_data()
 

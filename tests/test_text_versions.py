@@ -20,7 +20,7 @@ from checker import _data, versions
 from site_builder import text
 from site_builder.guide import guide_markdown
 from site_builder.pages import measure_text_pages
-from tests.helpers import forget_rule_data
+from tests.helpers import forget_rule_data, replace_rule_files
 from tests.test_checker_versions import without_history
 
 OLD_FILE = "education.before-2026-03-01.txt"
@@ -39,10 +39,8 @@ def earlier_version(tmp_path, monkeypatch):
     checksum = lambda name: versions.checksum_of((tmp_path / name).read_bytes())
     raw["measure"]["versions"] = [{"since": "publication", "checksum": checksum(OLD_FILE)},
                                   {"since": "2026-03-01", "checksum": checksum("education.txt")}]
-    real = _data.toml
-    monkeypatch.setattr(_data, "toml", lambda name: raw if name == "education.toml" else real(name))
     monkeypatch.setattr(text, "POLICY_DIR", tmp_path)
-    forget_rule_data()
+    replace_rule_files(monkeypatch, {"education.toml": raw})
     yield tmp_path
     forget_rule_data()
 
@@ -105,9 +103,7 @@ def test_the_text_in_force_says_from_when_each_dated_value_applies(monkeypatch):
     living = next(b for b in raw["benefits"] if b["id"] == "living")
     living["amounts"]["d"] = [{"value": living["amounts"]["d"]}, {"since": "2026-10-01", "value": 200}]
     raw["criteria"]["young_age"]["limit"] = [{"value": 40}, {"since": "2026-11-01", "value": 42}]
-    real = _data.toml
-    monkeypatch.setattr(_data, "toml", lambda name: raw if name == "education.toml" else real(name))
-    forget_rule_data()
+    replace_rule_files(monkeypatch, {"education.toml": raw})
     try:
         page = next(p.markdown for p in measure_text_pages() if p.src_uri == "education.md")
         guide = guide_markdown(checker.policy.load(dt.date(2026, 6, 1)))
