@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import pathlib
 import re
-import tomllib
 
 import pytest
 
@@ -13,18 +11,14 @@ import checker
 from checker.citation import MEASURES, Citation
 from checker.engine import combine_all
 from site_builder.text import load_measure
+from tests.helpers import CASES, load_case
 
-CASES = sorted(pathlib.Path(__file__).parent.joinpath("cases").glob("*.toml"))
 NONE = "none"  # TOML has no null
-
-
-def load(path: pathlib.Path) -> dict:
-    return tomllib.loads(path.read_text("utf-8"))
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_case(path):
-    case = load(path)
+    case = load_case(path)
     expect = case["expect"]
     as_of = dt.date.fromisoformat(case["as_of"])
     if "errors" in expect:
@@ -105,7 +99,7 @@ def check_money(money, expect):
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_case_is_well_formed(path):
     """Every case names itself as a sentence, cites real places and uses known expectation keys."""
-    case = load(path)
+    case = load_case(path)
     assert {"name", "cite", "as_of", "profile", "expect"} <= set(case) <= {"name", "cite", "as_of", "profile", "expect",
                                                                           "example"}
     if "example" in case:  # a worked example of the guide: who the person is, in Chinese
@@ -125,7 +119,7 @@ def test_case_is_well_formed(path):
 def test_every_tier_of_every_programme_is_reached_by_a_case():
     covered = set()
     for path in CASES:
-        case = load(path)
+        case = load_case(path)
         for programme, tier in case["expect"].get("highest_tier", {}).items():
             covered.add((case["profile"].get("measure"), programme, tier))
     for measure in MEASURES:

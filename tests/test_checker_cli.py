@@ -15,6 +15,7 @@ import checker
 from checker import policy
 from checker.citation import MEASURES
 from checker.cli import main
+from tests.helpers import CASES, CASES_DIR, load_case
 
 PROFILE = {"measure": "education", "situation": "recruit", "birth_date": "1976-03-10",
            "edu_honours": ["national_model_teacher"], "service_commitment": True, "edu_school_type": "compulsory"}
@@ -176,12 +177,9 @@ def test_batch_rows_say_what_they_were_computed_from(tmp_path):
 
 def parallel_csv_text() -> str:
     """PARALLEL_FROM_ROWS and more rows cycling through the cases (the invalid ones included)."""
-    import tomllib
-
     from checker.batch import PARALLEL_FROM_ROWS
 
-    profiles = [tomllib.loads(p.read_text("utf-8"))["profile"]
-                for p in sorted(Path(__file__).parent.joinpath("cases").glob("*.toml"))]
+    profiles = [load_case(p)["profile"] for p in CASES]
     ids = {q["id"] for q in checker.questions()}
     header = sorted({k for p in profiles for k in p if k in ids})
 
@@ -249,9 +247,8 @@ def test_help_texts_are_chinese(args, expected, capsys):
 def test_evaluate_text_money_parts_add_up_for_flexible_introduction(tmp_path, capsys):
     """Flexible introduction is paid by time worked (edu art.9): the text names that part too."""
     import re
-    import tomllib
 
-    case = tomllib.loads((Path(__file__).parent / "cases" / "edu_flexible_a.toml").read_text("utf-8"))
+    case = load_case(CASES_DIR / "edu_flexible_a.toml")
     path = tmp_path / "flexible.json"
     path.write_text(json.dumps(case["profile"], ensure_ascii=False, default=str), "utf-8")
     assert main(["evaluate", str(path), "--as-of", str(case["as_of"])]) == 0

@@ -26,9 +26,7 @@ the text of a place cited by a rule that uses the question, or is a parameter of
 from __future__ import annotations
 
 import datetime as dt
-import pathlib
 import re
-import tomllib
 from functools import cache
 
 import pytest
@@ -40,8 +38,8 @@ from checker import versions
 from checker.errors import ValidationError
 from checker.policy import change_dates, rules
 from site_builder.text import load_measure, load_version
+from tests.helpers import CASES, load_case
 
-CASES = sorted(pathlib.Path(__file__).parent.joinpath("cases").glob("*.toml"))
 WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
@@ -52,10 +50,6 @@ CJK = r"\u4e00-\u9fff"
 # 三项, 两项: a count in Chinese (not 哪一项, 这一项, 每项, 同一项).
 CN_COUNT = r"(?<![哪这每同])([" + CN_NUMERAL + r"]项)"
 STEM_AGE = re.compile(r"_age_(\d+)_(met|review|not_met)$")
-
-
-def load(path: pathlib.Path) -> dict:
-    return tomllib.loads(path.read_text("utf-8"))
 
 
 def text_on(measure: str, as_of: dt.date) -> versions.TextVersion:
@@ -324,7 +318,7 @@ def stem_problems(stem: str, case: dict) -> list[str]:
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_figures_in_a_case_name_are_the_datas(path):
-    case = load(path)
+    case = load_case(path)
     problems = [f"file name: {p}" for p in stem_problems(path.stem, case)]
     problems += [f"name: {p}" for p in name_problems(path.stem, case)]
     if "example" in case:
@@ -335,7 +329,7 @@ def test_figures_in_a_case_name_are_the_datas(path):
 def test_a_stale_age_in_a_name_or_file_name_is_caught(monkeypatch):
     """Not vacuous: an age the profile does not have, or a limit that moved, is reported."""
     path = next(p for p in CASES if STEM_AGE.search(p.stem) and STEM_AGE.search(p.stem).group(2) == "met")
-    case = load(path)
+    case = load_case(path)
     assert not stem_problems(path.stem, case)
     n = int(STEM_AGE.search(path.stem).group(1))
     assert stem_problems(path.stem.replace(f"age_{n}_", f"age_{n + 1}_"), case)

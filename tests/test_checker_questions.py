@@ -11,6 +11,7 @@ import checker
 from checker import _data
 from checker.citation import MEASURES
 from checker.errors import RuleDataError
+from tests.helpers import forget_rule_data, replace_rule_files
 
 qs = sys.modules["checker.questions"]  # the module (checker.questions is also the function)
 
@@ -88,16 +89,12 @@ def test_a_section_in_an_unknown_slot_is_a_rule_data_error(monkeypatch):
     measure = next(iter(MEASURES))
     broken = copy.deepcopy(_data.toml(qs.measure_file(measure)))
     broken["section"][0]["slot"] = "nowhere"
-    real = _data.toml
-    monkeypatch.setattr(_data, "toml", lambda name: broken if name == qs.measure_file(measure) else real(name))
-    qs._files.cache_clear()
-    qs._questions.cache_clear()
+    replace_rule_files(monkeypatch, {qs.measure_file(measure): broken})
     try:
         with pytest.raises(RuleDataError, match=rf"rules/{qs.measure_file(measure)}: section slot 'nowhere'"):
             qs.questions()
     finally:
-        qs._files.cache_clear()
-        qs._questions.cache_clear()
+        forget_rule_data()
 
 
 def test_a_measures_checks_compare_its_own_or_shared_questions():

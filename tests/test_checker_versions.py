@@ -22,6 +22,7 @@ from checker.citation import MEASURES
 from checker.errors import RuleDataError
 from site_builder.text import policy_dir
 from site_builder.value_changes import value_changes
+from tests.helpers import forget_rule_data, replace_rule_files
 
 questions_module = importlib.import_module("checker.questions")  # checker.questions is also a function
 POLICY = policy_dir()
@@ -30,14 +31,6 @@ D = dt.date.fromisoformat
 # A 57-year-old holder of a national honour: over 55 (原则上 → 需评审), within 58.
 A_57 = {"measure": "education", "situation": "recruit", "birth_date": "1970-01-15",
         "edu_honours": ["national_excellent_teacher"], "service_commitment": True}
-
-
-def _clear():
-    """Forget every cached reading of the rule data (the rules, their periods, notes, questions)."""
-    for module in (policy, versions, questions_module):
-        for f in vars(module).values():
-            if hasattr(f, "cache_clear"):
-                f.cache_clear()
 
 
 @pytest.fixture
@@ -51,10 +44,9 @@ def revise(monkeypatch):
         if ask:
             files[questions_module.measure_file(measure)] = copy.deepcopy(real(questions_module.measure_file(measure)))
             ask(files[questions_module.measure_file(measure)])
-        monkeypatch.setattr(_data, "toml", lambda name: files[name] if name in files else real(name))
-        _clear()
+        replace_rule_files(monkeypatch, files)
     yield apply
-    _clear()
+    forget_rule_data()
 
 
 def without_history(raw: dict) -> dict:

@@ -13,7 +13,6 @@ import select
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,11 @@ from checker.api import handle_json
 from site_builder.assets import PYODIDE_FILES, PYODIDE_NPM, pyodide_file, wheel_file
 from site_builder.stdlib import LEFT_OUT, MODULES_FILE, compiled_stdlib, required_entries, trimmed_stdlib
 from site_builder.wheel import browser_modules, imported_names, module_path
+from tests.helpers import CASES, load_case
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = ROOT / "tests" / "pyodide" / "driver.mjs"
 PROFILES = json.loads((ROOT / "tests" / "pyodide" / "selfcheck_profiles.json").read_text(encoding="utf-8"))
-CASES = ROOT / "tests" / "cases"
 AS_OF = "2026-06-01"  # fixed, so both sides judge ages and dates on the same day
 STARTUP_SECONDS = 60
 
@@ -116,8 +115,8 @@ def pyodide_checker(tmp_path_factory, runtime_dir, checker_wheel):
 def load_cases() -> list[tuple[str, dict]]:
     """(file name, request) for every case in tests/cases (format: tests/cases/README.md)."""
     cases = []
-    for path in sorted(CASES.glob("*.toml")):
-        case = tomllib.loads(path.read_text(encoding="utf-8"))
+    for path in CASES:
+        case = load_case(path)
         request = {"profile": case["profile"]}
         if "as_of" in case:
             request["as_of"] = str(case["as_of"])  # TOML may read it as a date

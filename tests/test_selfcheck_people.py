@@ -10,19 +10,17 @@ import json
 import re
 from pathlib import Path
 
-from checker.api import handle_json
+from tests.test_selfcheck_browser import READY_MS, cpython_result
+from tests.test_selfcheck_browser import open_selfcheck as open_form
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-results"
 PHONE = {"width": 390, "height": 844}
-READY_MS = 60_000
 AS_SHOWN = re.compile(r"\s+")
 
 
 def summary_of(profile: dict) -> dict:
-    response = json.loads(handle_json(json.dumps({"profile": profile}, ensure_ascii=False)))
-    assert response["ok"], response
-    return response["result"]["summary"]
+    return cpython_result(profile)["summary"]
 
 
 def flat(text: str) -> str:
@@ -31,11 +29,6 @@ def flat(text: str) -> str:
 
 def phone(new_page, **options):
     return new_page(viewport=PHONE, **options)
-
-
-def open_form(page, site_url, query=""):
-    page.goto(site_url + "selfcheck/" + query)
-    page.locator("#hc-selfcheck[data-form=usable]").wait_for(state="attached")
 
 
 def tick(page, qid: str, label: str):
@@ -252,8 +245,7 @@ def test_someone_shares_a_result(new_page, site_url, console_errors):
     shot(page, "share-stale")
 
     other = phone(new_page)
-    other.goto(site_url + "selfcheck/#a=eyJtZWFzdXJlIjoi")  # cut short when copied
-    other.locator("#hc-selfcheck[data-form=usable]").wait_for(state="attached")
+    open_form(other, site_url, "#a=eyJtZWFzdXJlIjoi")  # cut short when copied
     message = other.locator(".hc-error .hc-bad-link")
     assert message.is_visible() and "无法读取" in message.inner_text()
     shot(other, "share-bad-link")
@@ -263,8 +255,7 @@ def test_someone_shares_a_result(new_page, site_url, console_errors):
     old_answers = {"measure": "health", "situation": "recruit", "degree": "doctor", "health_title": "senior"}
     encoded = base64.urlsafe_b64encode(json.dumps(old_answers).encode()).decode().rstrip("=")
     part = phone(new_page)
-    part.goto(site_url + f"selfcheck/#a={encoded}")
-    part.locator("#hc-selfcheck[data-form=usable]").wait_for(state="attached")
+    open_form(part, site_url, f"#a={encoded}")
     message = part.locator(".hc-error .hc-bad-link")
     assert message.is_visible() and "有 1 项回答无法恢复" in message.inner_text()
     assert part.locator("input[name=health_title][value=senior]").is_checked()

@@ -20,16 +20,11 @@ from checker import _data, versions
 from site_builder import text
 from site_builder.guide import guide_markdown
 from site_builder.pages import measure_text_pages
+from tests.helpers import forget_rule_data, replace_rule_files
 from tests.test_checker_versions import without_history
 
 OLD_FILE = "education.before-2026-03-01.txt"
 OLD_PAGE = "versions/education-before-2026-03-01.md"
-
-
-def _clear():
-    for f in (text.load_measure, text.load_version,
-              *(f for m in (versions, checker.policy) for f in vars(m).values() if hasattr(f, "cache_clear"))):
-        f.cache_clear()
 
 
 @pytest.fixture
@@ -44,12 +39,10 @@ def earlier_version(tmp_path, monkeypatch):
     checksum = lambda name: versions.checksum_of((tmp_path / name).read_bytes())
     raw["measure"]["versions"] = [{"since": "publication", "checksum": checksum(OLD_FILE)},
                                   {"since": "2026-03-01", "checksum": checksum("education.txt")}]
-    real = _data.toml
-    monkeypatch.setattr(_data, "toml", lambda name: raw if name == "education.toml" else real(name))
     monkeypatch.setattr(text, "POLICY_DIR", tmp_path)
-    _clear()
+    replace_rule_files(monkeypatch, {"education.toml": raw})
     yield tmp_path
-    _clear()
+    forget_rule_data()
 
 
 def test_the_text_in_force_links_each_earlier_version_which_has_its_own_page(earlier_version):
@@ -95,7 +88,7 @@ def test_a_text_not_yet_in_force_is_refused_by_the_build(earlier_version, monkey
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     raw = _data.toml("education.toml")
     raw["measure"]["versions"][1]["since"] = tomorrow
-    _clear()
+    forget_rule_data()
     with pytest.raises(ValueError, match=f"policy/education.txt takes effect on {tomorrow}"):
         list(measure_text_pages())
 
@@ -110,15 +103,13 @@ def test_the_text_in_force_says_from_when_each_dated_value_applies(monkeypatch):
     living = next(b for b in raw["benefits"] if b["id"] == "living")
     living["amounts"]["d"] = [{"value": living["amounts"]["d"]}, {"since": "2026-10-01", "value": 200}]
     raw["criteria"]["young_age"]["limit"] = [{"value": 40}, {"since": "2026-11-01", "value": 42}]
-    real = _data.toml
-    monkeypatch.setattr(_data, "toml", lambda name: raw if name == "education.toml" else real(name))
-    _clear()
+    replace_rule_files(monkeypatch, {"education.toml": raw})
     try:
         page = next(p.markdown for p in measure_text_pages() if p.src_uri == "education.md")
         guide = guide_markdown(checker.policy.load(dt.date(2026, 6, 1)))
         guide = [guide["guide/education-tiers.md"], guide["guide/education-benefits.md"]]
     finally:
-        _clear()
+        forget_rule_data()
     lines = [line for line in page.splitlines() if line.startswith("- 自 ")]
     for guide_page in guide:  # the guide's figures are the build day's: it lists the changes too
         assert [line.strip() for line in guide_page.splitlines() if line.strip().startswith("- 自 ")] == lines

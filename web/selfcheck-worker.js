@@ -79,26 +79,19 @@ function received(url, bytes) {
   if (!file) return;
   file.read += bytes;
   postProgress(false);
-  if (file.read >= file.raw) allIn.check();
+  if (file.read >= file.raw) startWheelIfOthersIn();
 }
 
-// Resolves once every runtime file but `last` is in (counted above). The wheel is fetched only
-// then: fetched with the others, it would share their bandwidth on a slow network and delay the
-// moment Python can start, while Python's start (half a second or more) does not need it.
-const allIn = {
-  last: null,
-  resolve: null,
-  check() {
-    const others = [...progress.files].filter(([url]) => url !== this.last);
-    if (this.resolve && others.every(([, file]) => file.read >= file.raw)) this.resolve();
-  },
-  except(url) {
-    this.last = url;
-    const promise = new Promise((resolve) => (this.resolve = resolve));
-    this.check();
-    return promise;
-  },
-};
+// The wheel's URL and what starts its fetch, set by boot(). The wheel is fetched once every other
+// runtime file is in (counted above): fetched with the others, it would share their bandwidth on a
+// slow network and delay the moment Python can start, while Python's start (half a second or
+// more) does not need it.
+const wheelWait = { url: null, start: null };
+
+function startWheelIfOthersIn() {
+  const othersIn = [...progress.files].every(([url, file]) => url === wheelWait.url || file.read >= file.raw);
+  if (wheelWait.start && othersIn) wheelWait.start();
+}
 
 async function count(url, response) {
   try {
@@ -292,7 +285,8 @@ async function boot({ pyodideURL, stdlibURL, wheelURL, lockInfo, download, prelo
     let startWheel;
     const wheel = new Promise((resolve) => (startWheel = resolve)).then(() => fetchBytes(wheelURL));
     wheel.catch(() => {}); // reported below, once awaited
-    allIn.except(wheelURL).then(startWheel);
+    Object.assign(wheelWait, { url: wheelURL, start: startWheel });
+    startWheelIfOthersIn();
     snapshot.then((found) => found && startWheel(), () => {});
     // Pyodide imports pyodide.asm.mjs itself; importing it here too (same URL, same module)
     // starts it at once and tells when its bytes are in.
